@@ -1,0 +1,52 @@
+# Self-harm awareness training: `make run` to try it, `make test` to check it. `make help` lists all.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app course
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.DEFAULT_GOAL := help
+.PHONY: help run install install-dev db seed test test-sqlite test-postgres lint typecheck content-check clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP) ## Create .venv and install the app
+
+install-dev: $(DEV_STAMP) ## Install the app and the development tools
+
+db: install ## Apply database migrations (SQLite in instance/ unless DATABASE_URL is set)
+	$(FLASK) db upgrade
+
+seed: db ## Add the demo organisation and accounts to an empty database
+	$(FLASK) seed-demo
+
+run: seed ## Set everything up and serve the course on http://127.0.0.1:5000
+	$(BIN)/python run.py
+
+content-check: install ## Validate modules/ and quizzes/
+	$(FLASK) content check
+
+lint: install-dev ## Check style and common bugs (ruff)
+	$(BIN)/ruff check .
+
+typecheck: install-dev ## Check types (mypy on course/)
+	$(BIN)/mypy
+
+test: install-dev ## Run every check and test, on SQLite and on a real PostgreSQL server
+	bash scripts/test.sh
+
+clean: ## Remove the virtual environment, the local database and caches
+	rm -rf $(VENV) instance .pgdata .pytest_cache .mypy_cache .ruff_cache test-artifacts

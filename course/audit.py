@@ -1,0 +1,22 @@
+"""The audit trail: every admin action and record change, with who, when and from where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from course.extensions import db
+from course.models import AuditEvent, User
+
+
+def record(action: str, *, subject: str = "", actor: User | None = None, **details: Any) -> None:
+    """Add an audit event to the current transaction; the caller's commit saves both together."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    ip = (request.remote_addr or "") if has_request_context() else ""
+    db.session.add(
+        AuditEvent(action=action, subject=subject, actor_id=actor.id if actor else None,
+                   details=details, ip=ip)
+    )

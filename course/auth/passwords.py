@@ -1,0 +1,39 @@
+"""Password hashing (argon2) and the NIST 800-63B rules: long enough, not common, no composition rules."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | None:
+    """What is wrong with a new password, in words a person can act on; None when it is fine."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters. A few unrelated words make a strong password."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    # zxcvbn checks the password against lists of common passwords, words and names, and patterns.
+    result = zxcvbn(password[:100], user_inputs=[p for p in personal if p])
+    if result["score"] < 3:
+        warning = result["feedback"].get("warning") or "It is too easy to guess."
+        return f"Choose a less common password. {warning}".strip()
+    return None

@@ -1,0 +1,134 @@
+"""Account rules: signing in with lockout, single-use links, setting passwords. Services own commits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from course.audit import record
+from course.auth.passwords import hash_password, verify_password
+from course.database import utcnow
+from course.extensions import db
+from course.models import AccountToken, User
+
+INVITE = "invite"
+RESET = "reset"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def authenticate(email: str, password: str, *, threshold: int, lockout: timedelta) -> User | None:
+    """Check the credentials; count failures and lock the account for a while after `threshold`."""
+    now = utcnow()
+    user = find_user_by_email(email)
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is not None and is_locked(user, now):
+        return None
+    if user is None or not user.active or not password_ok:
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= threshold:
+                user.locked_until = now + lockout
+                user.failed_logins = 0
+                record("account.locked", subject=f"user:{user.id}")
+            db.session.commit()
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie names the old version."""
+    user.session_version += 1
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: str, valid_for: timedelta, issued_by: User | None) -> str:
+    """Create a single-use link token; only its hash is stored, so a database leak reveals no link."""
+    token = secrets.token_urlsafe(32)
+    # A new link replaces any unused one of the same purpose.
+    for old in db.session.scalars(
+        select(AccountToken).where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+    ):
+        old.used_at = utcnow()
+    db.session.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_digest(token),
+            expires_at=utcnow() + valid_for,
+            created_by_id=issued_by.id if issued_by else None,
+        )
+    )
+    record(f"account.{purpose}_issued", subject=f"user:{user.id}", actor=issued_by)
+    db.session.commit()
+    return token
+
+
+class TokenProblem(Exception):
+    """The link cannot be used; the message says why in plain words."""
+
+
+def usable_token(token: str, purpose: str) -> AccountToken:
+    found = db.session.scalar(
+        select(AccountToken).where(AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose)
+    )
+    if found is None:
+        raise TokenProblem("This link is not valid. Check you copied all of it, or ask for a new one.")
+    if found.used_at is not None:
+        raise TokenProblem("This link has already been used. Sign in, or ask your training lead for a new link.")
+    if found.expires_at <= utcnow():
+        raise TokenProblem("This link has expired. Ask your training lead for a new one.")
+    if not found.user.active:
+        raise TokenProblem("This account is not active. Ask your training lead.")
+    return found
+
+
+def redeem_token(token: AccountToken, new_password: str) -> User:
+    """Set the password from a link, once: the row is claimed with a conditional update."""
+    claimed = db.session.execute(
+        AccountToken.__table__.update()
+        .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise TokenProblem("This link has already been used. Sign in, or ask your training lead for a new one.")
+    user = token.user
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(user)
+    record(f"account.{token.purpose}_redeemed", subject=f"user:{user.id}", actor=user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    end_sessions(user)
+    record("account.password_changed", subject=f"user:{user.id}", actor=user)
+    db.session.commit()

@@ -1,0 +1,53 @@
+"""Settings: safe defaults for trying the course, overridden from the environment in production."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to set."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """Build the settings from environment variables, with defaults for an embedded trial."""
+    production = os.environ.get("COURSE_ENV", "development") == "production"
+    secret = os.environ.get("SECRET_KEY")
+    if production and not secret:
+        raise ConfigError(
+            "SECRET_KEY must be set when COURSE_ENV=production. "
+            'Generate one with: python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    default_db = f"sqlite:///{Path(instance_path) / 'course.db'}"
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": secret or "dev-only-not-secret",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT)),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOCKOUT_THRESHOLD": int(os.environ.get("LOCKOUT_THRESHOLD", 10)),
+        "LOCKOUT_MINUTES": int(os.environ.get("LOCKOUT_MINUTES", 15)),
+        "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", 7)),
+        "RESET_HOURS": int(os.environ.get("RESET_HOURS", 24)),
+        "ORG_TIMEZONE": os.environ.get("ORG_TIMEZONE", "Europe/London"),
+    }

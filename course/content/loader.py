@@ -1,0 +1,100 @@
+"""Load and validate the whole course: modules/, quizzes/ and the helplines, into one Course."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from course.content.banks import check_bank, load_bank
+from course.content.fields import Fields, Problems, unique
+from course.content.modules import load_module
+from course.content.schema import REGIONS, Course, Helpline, Module, QuestionBank
+from course.content.yamlfile import ContentError, Mapping, load_yaml
+
+
+class ContentProblems(Exception):
+    """The content has problems; each one names its file and line."""
+
+    def __init__(self, problems: list[ContentError]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def load_course(root: Path) -> Course:
+    problems = Problems()
+    modules_dir, quizzes_dir = root / "modules", root / "quizzes"
+    course_info = _load_mapping(modules_dir / "course.yaml", problems)
+    course_fields = Fields(modules_dir / "course.yaml", course_info or Mapping(), problems, "course.yaml")
+    if course_info is not None:
+        course_fields.keys({"title", "version"})
+    modules = sorted(
+        (m for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir())
+         if (m := load_module(folder, problems))),
+        key=lambda m: m.order,
+    )
+    unique(problems, modules_dir, [(m.id, 1) for m in modules], "module")
+    unique(problems, modules_dir, [(o.id, 1) for m in modules for o in m.objectives], "objective")
+    banks = _load_banks(quizzes_dir, {m.id: m for m in modules}, problems)
+    helplines = _load_helplines(modules_dir / "helplines.yaml", problems)
+    if problems:
+        raise ContentProblems(problems)
+    return Course(
+        title=course_fields.text("title"),
+        version=str(course_info.get("version", "")) if course_info else "",
+        modules=tuple(modules),
+        banks=banks,
+        helplines=helplines,
+    )
+
+
+def _load_mapping(path: Path, problems: Problems) -> Mapping | None:
+    if not path.is_file():
+        problems.add(path, 1, "this file is missing")
+        return None
+    try:
+        data = load_yaml(path, path.read_text(encoding="utf-8"))
+    except ContentError as error:
+        problems.append(error)
+        return None
+    if not isinstance(data, Mapping):
+        problems.add(path, 1, "this file must be a set of 'key: value' lines")
+        return None
+    return data
+
+
+def _load_banks(folder: Path, modules: dict[str, Module], problems: Problems) -> dict[str, QuestionBank]:
+    banks: dict[str, QuestionBank] = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        loaded = load_bank(path, problems)
+        if loaded is None:
+            continue
+        bank, lines = loaded
+        module = modules.get(bank.module_id)
+        if module is None:
+            problems.add(path, 1, f"'module: {bank.module_id}' names no module in modules/")
+            continue
+        if bank.module_id in banks:
+            problems.add(path, 1, f"module '{bank.module_id}' already has a question bank")
+            continue
+        check_bank(path, bank, lines, module, problems)
+        banks[bank.module_id] = bank
+    unique(problems, folder, [(q.id, 1) for b in banks.values() for q in b.questions], "question")
+    return banks
+
+
+def _load_helplines(path: Path, problems: Problems) -> dict[str, tuple[Helpline, ...]]:
+    data = _load_mapping(path, problems)
+    if data is None:
+        return {}
+    fields = Fields(path, data, problems, "helplines.yaml")
+    fields.keys(set(REGIONS))
+    result: dict[str, tuple[Helpline, ...]] = {}
+    for region in REGIONS:
+        lines = []
+        for entry in fields.items(region):
+            item = fields.child(entry, "a helpline")
+            item.keys({"name", "contact", "description", "source", "last_verified"}, {"emergency"})
+            lines.append(Helpline(name=item.text("name"), contact=item.text("contact"),
+                                  description=item.text("description"), source=item.text("source"),
+                                  last_verified=item.day("last_verified"), emergency=item.boolean("emergency")))
+        result[region] = tuple(lines)
+    return result

@@ -1,0 +1,137 @@
+"""The learner's pages: home, content note, modules, sections, scenario practice, support."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from course import org
+from course.content import current_course
+from course.content.schema import Module, Section
+from course.learning import bp, rules, services
+from course.security import is_safe_next
+
+
+def _audience() -> str:
+    return rules.audience_for(current_user.job_role)
+
+
+def _module_or_404(module_id: str) -> Module:
+    module = current_course().module(module_id)
+    if module is None or _audience() not in module.audiences:
+        abort(404)
+    return module
+
+
+def _needs_content_note() -> Response | None:
+    if current_user.content_note_ack_at is None:
+        return redirect(url_for("learning.content_note", next=request.path))
+    return None
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    course = current_course()
+    audience = _audience()
+    viewed = services.viewed_sections(current_user)
+    progress = [
+        rules.module_progress(m, audience, viewed.get(m.id, ()), m.id in course.banks, quiz_passed=False)
+        for m in course.modules_for(audience)
+    ]
+    resume = next((p for p in progress if not p.complete), None)
+    return render_template("learning/home.html", progress=progress, resume=resume)
+
+
+@bp.route("/content-note", methods=["GET", "POST"])
+@login_required
+def content_note() -> str | Response:
+    if request.method == "POST":
+        services.acknowledge_content_note(current_user)
+        target = request.args.get("next")
+        return redirect(target if is_safe_next(target) else url_for("learning.home"))
+    return render_template("learning/content_note.html")
+
+
+@bp.get("/modules/<module_id>")
+@login_required
+def module(module_id: str) -> str | Response:
+    if (gate := _needs_content_note()) is not None:
+        return gate
+    found = _module_or_404(module_id)
+    audience = _audience()
+    viewed = services.viewed_sections(current_user).get(module_id, set())
+    return render_template("learning/module.html", module=found, sections=found.sections_for(audience),
+                           viewed=viewed)
+
+
+def _section_or_404(module: Module, section_id: str) -> Section:
+    section = module.section(section_id)
+    if section is None or _audience() not in section.audiences:
+        abort(404)
+    return section
+
+
+@bp.get("/modules/<module_id>/<section_id>")
+@login_required
+def section(module_id: str, section_id: str) -> str | Response:
+    if (gate := _needs_content_note()) is not None:
+        return gate
+    found = _module_or_404(module_id)
+    page = _section_or_404(found, section_id)
+    audience, region = _audience(), org.settings().region
+    services.record_view(current_user, module_id, section_id)
+    sections = found.sections_for(audience)
+    previous, following = rules.neighbours(sections, section_id)
+    return render_template(
+        "learning/section.html",
+        module=found,
+        section=page,
+        blocks=page.blocks_for(audience, region),
+        scenarios=page.scenarios_for(audience, region),
+        choices=services.scenario_choices(current_user, module_id),
+        previous=previous,
+        following=following,
+        position=[s.id for s in sections].index(section_id) + 1,
+        total=len(sections),
+        settings=org.settings(),
+    )
+
+
+@bp.get("/modules/<module_id>/end")
+@login_required
+def module_end(module_id: str) -> str:
+    found = _module_or_404(module_id)
+    return render_template("learning/module_end.html", module=found,
+                           has_quiz=module_id in current_course().banks)
+
+
+@bp.post("/modules/<module_id>/scenarios/<scenario_id>")
+@login_required
+def choose(module_id: str, scenario_id: str) -> Response:
+    found = _module_or_404(module_id)
+    located = found.scenario(scenario_id)
+    if located is None:
+        abort(404)
+    page, scenario = located
+    _section_or_404(found, page.id)
+    url = url_for("learning.section", module_id=module_id, section_id=page.id)
+    response_id = request.form.get("response", "")
+    if scenario.response(response_id) is None:
+        flash(f"Choose one of the responses to “{scenario.title}”, then select “Check my answer”.", "error")
+        return redirect(f"{url}#scenario-{scenario_id}")
+    services.choose_response(current_user, module_id, scenario_id, response_id)
+    return redirect(f"{url}#feedback-{scenario_id}")
+
+
+@bp.get("/support")
+def support() -> str:
+    settings = org.settings()
+    return render_template("learning/support.html", settings=settings,
+                           helplines=current_course().helplines.get(settings.region, ()))
+
+
+@bp.get("/accessibility")
+def accessibility() -> str:
+    return render_template("learning/accessibility.html")

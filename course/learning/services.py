@@ -1,0 +1,70 @@
+"""What learners did: section views, the content note, scenario practice. Services own the commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from course.database import utcnow
+from course.extensions import db
+from course.models import ScenarioChoice, SectionView, User
+
+
+def viewed_sections(user: User) -> dict[str, set[str]]:
+    """Every section the user has opened, by module id, in one query."""
+    rows = db.session.execute(
+        select(SectionView.module_id, SectionView.section_id).where(SectionView.user_id == user.id)
+    )
+    viewed: dict[str, set[str]] = defaultdict(set)
+    for module_id, section_id in rows:
+        viewed[module_id].add(section_id)
+    return viewed
+
+
+def record_view(user: User, module_id: str, section_id: str) -> None:
+    """Remember the first time a section was opened; opening it again changes nothing."""
+    exists = db.session.scalar(
+        select(SectionView.id).where(SectionView.user_id == user.id, SectionView.module_id == module_id,
+                                     SectionView.section_id == section_id)
+    )
+    if exists is not None:
+        return
+    db.session.add(SectionView(user_id=user.id, module_id=module_id, section_id=section_id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same page opened twice at once: the other request recorded it
+        db.session.rollback()
+
+
+def acknowledge_content_note(user: User) -> None:
+    if user.content_note_ack_at is None:
+        user.content_note_ack_at = utcnow()
+        db.session.commit()
+
+
+def scenario_choices(user: User, module_id: str) -> dict[str, str]:
+    rows = db.session.execute(
+        select(ScenarioChoice.scenario_id, ScenarioChoice.response_id).where(
+            ScenarioChoice.user_id == user.id, ScenarioChoice.module_id == module_id
+        )
+    )
+    return {scenario_id: response_id for scenario_id, response_id in rows}
+
+
+def choose_response(user: User, module_id: str, scenario_id: str, response_id: str) -> None:
+    """Keep the learner's latest practice choice (practice is for learning, never graded)."""
+    choice = db.session.scalar(
+        select(ScenarioChoice).where(ScenarioChoice.user_id == user.id, ScenarioChoice.module_id == module_id,
+                                     ScenarioChoice.scenario_id == scenario_id)
+    )
+    if choice is None:
+        db.session.add(ScenarioChoice(user_id=user.id, module_id=module_id, scenario_id=scenario_id,
+                                      response_id=response_id))
+    else:
+        choice.response_id = response_id
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the first request saved the choice
+        db.session.rollback()

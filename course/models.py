@@ -1,0 +1,179 @@
+"""The database holds people and what they did; course content lives in files."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course.database import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    LEARNER = "learner"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class JobRole(enum.StrEnum):
+    TEACHER = "teacher"
+    TEACHING_ASSISTANT = "teaching_assistant"
+    SCHOOL_NURSE = "school_nurse"
+    NURSE = "nurse"
+    HEALTHCARE_ASSISTANT = "healthcare_assistant"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class UnitKind(enum.StrEnum):
+    ORGANISATION = "organisation"
+    SITE = "site"
+    DEPARTMENT = "department"
+
+
+class OrgUnit(Base):
+    """A node of the organisation tree; `path` ("/1/4/9/") makes sub-unit queries one indexed prefix match."""
+
+    __tablename__ = "org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    path: Mapped[str] = mapped_column(String(400), default="", index=True)
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side="OrgUnit.id")
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER)
+    job_role: Mapped[str] = mapped_column(String(30), default=JobRole.OTHER)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    session_version: Mapped[int] = mapped_column(default=1)
+    content_note_ack_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    unit: Mapped[OrgUnit | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def get_id(self) -> str:
+        # The version in the id means a bumped version signs out every existing session.
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+
+class AccountToken(Base):
+    """A single-use link to set a password: an invitation or an admin-issued reset."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class OrgSettings(Base):
+    """The organisation's own settings: one row. Admin-entered text is always escaped when shown."""
+
+    __tablename__ = "org_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_name: Mapped[str] = mapped_column(String(200), default="Your organisation")
+    region: Mapped[str] = mapped_column(String(2), default="UK")
+    safeguarding_lead_name: Mapped[str] = mapped_column(String(200), default="")
+    safeguarding_lead_role: Mapped[str] = mapped_column(String(200), default="")
+    safeguarding_lead_contact: Mapped[str] = mapped_column(String(300), default="")
+    policy_url: Mapped[str] = mapped_column(String(500), default="")
+    wellbeing_contact: Mapped[str] = mapped_column(String(300), default="")
+    certificate_months: Mapped[int] = mapped_column(default=12)
+    pass_mark: Mapped[int | None]
+    reminder_interval_days: Mapped[int] = mapped_column(default=7)
+    expiring_window_days: Mapped[int] = mapped_column(default=30)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+
+class SectionView(Base):
+    """The first time a learner opened a section; one row per learner, module and section."""
+
+    __tablename__ = "section_views"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(80))
+    section_id: Mapped[str] = mapped_column(String(80))
+    viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScenarioChoice(Base):
+    """A learner's latest practice choice in a scenario (practice is not graded)."""
+
+    __tablename__ = "scenario_choices"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "scenario_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(80))
+    scenario_id: Mapped[str] = mapped_column(String(80))
+    response_id: Mapped[str] = mapped_column(String(40))
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+__all__ = [
+    "AccountToken",
+    "AuditEvent",
+    "JobRole",
+    "OrgSettings",
+    "OrgUnit",
+    "Role",
+    "ScenarioChoice",
+    "SectionView",
+    "User",
+]
