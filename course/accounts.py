@@ -18,13 +18,26 @@ def add_unit(name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
     return unit
 
 
-def create_user(*, email: str, name: str, role: str, job_role: str, unit: OrgUnit | None = None,
-                password: str | None = None) -> User:
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    job_role: str,
+    unit: OrgUnit | None = None,
+    password: str | None = None,
+) -> User:
     """Add a person to the session; the caller commits. Raises ValueError for a taken email."""
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ValueError(f"An account with the email {email} already exists.")
-    user = User(email=email, name=name.strip(), role=role, job_role=job_role, unit=unit,
-                password_hash=hash_password(password) if password else None)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        job_role=job_role,
+        unit=unit,
+        password_hash=hash_password(password) if password else None,
+    )
     db.session.add(user)
     return user

@@ -17,6 +17,7 @@ def record(action: str, *, subject: str = "", actor: User | None = None, **detai
         actor = current_user._get_current_object()
     ip = (request.remote_addr or "") if has_request_context() else ""
     db.session.add(
-        AuditEvent(action=action, subject=subject, actor_id=actor.id if actor else None,
-                   details=details, ip=ip)
+        AuditEvent(
+            action=action, subject=subject, actor_id=actor.id if actor else None, details=details, ip=ip
+        )
     )

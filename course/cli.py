@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from course import demo, migrate
 from course.accounts import create_user
@@ -13,7 +14,7 @@ from course.extensions import db
 from course.models import JobRole, Role
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_cli() -> None:
     """Database schema (Alembic migrations)."""
 
@@ -33,6 +34,7 @@ def db_revision(message: str) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.password_option()
@@ -50,6 +52,7 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Create the demo organisation and accounts (only into an empty database; never in production)."""
     if current_app.config["ENV_NAME"] == "production":

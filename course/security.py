@@ -68,6 +68,12 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
+def next_or(default: str) -> str:
+    """The `next` address of this request when it stays on this site, otherwise `default`."""
+    target = request.args.get("next")
+    return target if target is not None and is_safe_next(target) else default
+
+
 def is_safe_next(target: str | None) -> bool:
     """Only paths on this site: no scheme, no host, no protocol-relative or backslash tricks."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):

@@ -9,7 +9,8 @@ from course.database import Base, make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
-assert url, "the database URL is passed in by course.migrate"
+if not url:
+    raise SystemExit("Run migrations through `flask --app course db upgrade`, which passes the database URL.")
 
 engine = make_engine(url)
 with engine.connect() as connection:

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from course.models import JobRole, Role
 
 
 class PersonForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)])
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)]
+    )
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter an email address."),
-                    Email("Enter an email address in the right format, like name@example.org."),
-                    Length(max=254)],
+        validators=[
+            DataRequired("Enter an email address."),
+            Email("Enter an email address in the right format, like name@example.org."),
+            Length(max=254),
+        ],
     )
-    job_role = SelectField("Job role", choices=[(j.value, j.label) for j in JobRole])
-    role = SelectField("Access", choices=[(Role.LEARNER.value, "Learner"), (Role.MANAGER.value, "Manager"),
-                                          (Role.ADMIN.value, "Administrator")])
+    job_role = SelectField("Job role", choices=[SelectChoice(j.value, j.label) for j in JobRole])
+    role = SelectField(
+        "Access",
+        choices=[
+            SelectChoice(Role.LEARNER.value, "Learner"),
+            SelectChoice(Role.MANAGER.value, "Manager"),
+            SelectChoice(Role.ADMIN.value, "Administrator"),
+        ],
+    )
     unit = SelectField("Unit", coerce=int)
     submit = SubmitField("Add and create invitation link")

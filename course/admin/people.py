@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import abort, current_app, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from course.accounts import create_user
 from course.admin import bp
@@ -17,10 +18,9 @@ from course.models import OrgUnit, Role, User
 from course.security import roles_required
 
 
-def _unit_choices() -> list[tuple[int, str]]:
+def _unit_choices() -> list[SelectChoice]:
     units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.path)).all()
-    depth = {u.id: u.path.count("/") - 2 for u in units}
-    return [(u.id, "— " * depth[u.id] + u.name) for u in units]
+    return [SelectChoice(u.id, "— " * (u.path.count("/") - 2) + u.name) for u in units]
 
 
 @bp.get("/people")
@@ -40,8 +40,13 @@ def add_person() -> str | tuple[str, int]:
     link = None
     if form.validate_on_submit():
         try:
-            user = create_user(email=form.email.data or "", name=form.name.data or "", role=form.role.data,
-                               job_role=form.job_role.data, unit=db.session.get(OrgUnit, form.unit.data))
+            user = create_user(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=form.role.data,
+                job_role=form.job_role.data,
+                unit=db.session.get(OrgUnit, form.unit.data),
+            )
         except ValueError as error:
             form.email.errors = [str(error)]
         else:
@@ -63,8 +68,11 @@ def reset_link(user_id: int) -> str:
 
 def _link(user: User, purpose: str) -> str:
     config = current_app.config
-    valid = timedelta(days=config["INVITATION_DAYS"]) if purpose == accounts.INVITE else timedelta(
-        hours=config["RESET_HOURS"])
+    valid = (
+        timedelta(days=config["INVITATION_DAYS"])
+        if purpose == accounts.INVITE
+        else timedelta(hours=config["RESET_HOURS"])
+    )
     token = accounts.issue_token(user, purpose, valid, issued_by=current_user._get_current_object())
     endpoint = "auth.accept_invitation" if purpose == accounts.INVITE else "auth.reset_password"
     return url_for(endpoint, token=token, _external=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
@@ -31,8 +33,14 @@ def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | 
         return f"Use at least {MIN_LENGTH} characters. A few unrelated words make a strong password."
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
+    squashed = re.sub(r"[^a-z0-9]", "", password.lower())
+    for value in personal:
+        own = re.sub(r"[^a-z0-9]", "", value.lower().split("@")[0])
+        if len(own) >= 4 and own in squashed:
+            return "Do not build your password from your name or email address."
     # zxcvbn checks the password against lists of common passwords, words and names, and patterns.
-    result = zxcvbn(password[:100], user_inputs=[p for p in personal if p])
+    words = [part for value in personal for part in (value, *re.split(r"[@._\-\s]+", value)) if part]
+    result = zxcvbn(password[:100], user_inputs=words)
     if result["score"] < 3:
         warning = result["feedback"].get("warning") or "It is too easy to guess."
         return f"Choose a less common password. {warning}".strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from course.auth import bp, services
 from course.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
 from course.auth.passwords import verify_password
 from course.extensions import db, limiter
-from course.security import is_safe_next
+from course.security import next_or
 
 # One answer for an unknown email, a wrong password and a paused account, so the page never
 # tells a stranger which emails have accounts.
@@ -42,8 +42,7 @@ def login() -> str | Response:
         if user is not None:
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(user)
-            target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("learning.home"))
+            return redirect(next_or(url_for("learning.home")))
         form.form_errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from course.audit import record
 from course.auth.passwords import hash_password, verify_password
@@ -99,7 +101,9 @@ def usable_token(token: str, purpose: str) -> AccountToken:
     if found is None:
         raise TokenProblem("This link is not valid. Check you copied all of it, or ask for a new one.")
     if found.used_at is not None:
-        raise TokenProblem("This link has already been used. Sign in, or ask your training lead for a new link.")
+        raise TokenProblem(
+            "This link has already been used. Sign in, or ask your training lead for a new link."
+        )
     if found.expires_at <= utcnow():
         raise TokenProblem("This link has expired. Ask your training lead for a new one.")
     if not found.user.active:
@@ -109,14 +113,16 @@ def usable_token(token: str, purpose: str) -> AccountToken:
 
 def redeem_token(token: AccountToken, new_password: str) -> User:
     """Set the password from a link, once: the row is claimed with a conditional update."""
-    claimed = db.session.execute(
-        AccountToken.__table__.update()
+    claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(AccountToken)
         .where(AccountToken.id == token.id, AccountToken.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         db.session.rollback()
-        raise TokenProblem("This link has already been used. Sign in, or ask your training lead for a new one.")
+        raise TokenProblem(
+            "This link has already been used. Sign in, or ask your training lead for a new one."
+        )
     user = token.user
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0

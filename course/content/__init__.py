@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from course.content.loader import ContentProblems, load_course
 from course.content.schema import Course
 
+# Content files change only with a deploy, which starts new processes; apps made in one process
+# (tests, several app instances) share the immutable result.
+_load_once = functools.cache(load_course)
+
 
 def init_content(app: Flask) -> None:
     try:
-        app.extensions["course"] = load_course(Path(app.config["CONTENT_DIR"]))
+        app.extensions["course"] = _load_once(Path(app.config["CONTENT_DIR"]))
     except ContentProblems as problems:
         raise SystemExit(
             "The course content has problems, so the app will not start:\n"
@@ -30,7 +36,7 @@ def current_course() -> Course:
     return course
 
 
-@click.group("content")
+@click.group("content", cls=AppGroup)
 def content_cli() -> None:
     """Check the course content."""
 
@@ -50,5 +56,7 @@ def check(root: Path | None) -> None:
         raise SystemExit(1) from None
     questions = sum(len(b.questions) for b in course.banks.values())
     scenarios = sum(len(s.scenarios) for m in course.modules for s in m.sections)
-    click.echo(f"Content OK: {len(course.modules)} modules, {scenarios} scenarios, "
-               f"{len(course.banks)} question banks, {questions} questions.")
+    click.echo(
+        f"Content OK: {len(course.modules)} modules, {scenarios} scenarios, "
+        f"{len(course.banks)} question banks, {questions} questions."
+    )

@@ -55,7 +55,12 @@ def _question(fields: Fields) -> Question:
         fields.report("type", f"unknown question type '{kind}' (use {', '.join(QUESTION_TYPES)})")
     entries = fields.items("options")
     options = tuple(_option(fields.child(m, "an option")) for m in entries)
-    unique(fields.problems, fields.path, [(o.id, m.line) for o, m in zip(options, entries, strict=True)], "option")
+    unique(
+        fields.problems,
+        fields.path,
+        [(o.id, m.line) for o, m in zip(options, entries, strict=True)],
+        "option",
+    )
     correct = sum(o.correct for o in options)
     if len(options) < 2:
         fields.report("options", "a question needs at least two options")
@@ -82,31 +87,50 @@ def _question(fields: Fields) -> Question:
 
 def _option(fields: Fields) -> Option:
     fields.keys({"id", "text", "feedback"}, {"correct"})
-    return Option(id=_option_id(fields.mapping.get("id")), text=fields.text("text"),
-                  feedback=fields.text("feedback"), correct=fields.boolean("correct"))
+    return Option(
+        id=_option_id(fields.mapping.get("id")),
+        text=fields.text("text"),
+        feedback=fields.text("feedback"),
+        correct=fields.boolean("correct"),
+    )
 
 
-def check_bank(path: Path, bank: QuestionBank, lines: dict[str, int], module: Module,
-               problems: Problems) -> None:
+def check_bank(
+    path: Path, bank: QuestionBank, lines: dict[str, int], module: Module, problems: Problems
+) -> None:
     """The rules that tie a bank to its module: objectives, coverage per audience, scenario share."""
     objective_ids = {o.id for o in module.objectives}
     for question in bank.questions:
         if question.objective not in objective_ids:
-            problems.add(path, lines.get(question.id, 1),
-                         f"question '{question.id}' names objective '{question.objective}', "
-                         f"which module '{module.id}' does not have")
+            problems.add(
+                path,
+                lines.get(question.id, 1),
+                f"question '{question.id}' names objective '{question.objective}', "
+                f"which module '{module.id}' does not have",
+            )
     if bank.questions:
         share = sum(q.type == "scenario" for q in bank.questions) / len(bank.questions)
         if share < MIN_SCENARIO_SHARE:
-            problems.add(path, 1, f"only {share:.0%} of the questions are scenarios; at least "
-                         f"{MIN_SCENARIO_SHARE:.0%} must be")
+            problems.add(
+                path,
+                1,
+                f"only {share:.0%} of the questions are scenarios; at least {MIN_SCENARIO_SHARE:.0%} must be",
+            )
     for audience in module.audiences:
         usable = bank.questions_for(audience)
         if len(usable) < 2 * bank.draw:
-            problems.add(path, 1, f"{len(usable)} questions suit {audience}s but draw is {bank.draw}: "
-                         f"the bank needs at least {2 * bank.draw}")
+            problems.add(
+                path,
+                1,
+                f"{len(usable)} questions suit {audience}s but draw is {bank.draw}: "
+                f"the bank needs at least {2 * bank.draw}",
+            )
         for objective in module.objectives:
             count = sum(q.objective == objective.id for q in usable)
             if count < MIN_PER_OBJECTIVE:
-                problems.add(path, 1, f"objective '{objective.id}' has {count} question(s) for {audience}s; "
-                             f"it needs at least {MIN_PER_OBJECTIVE}")
+                problems.add(
+                    path,
+                    1,
+                    f"objective '{objective.id}' has {count} question(s) for {audience}s; "
+                    f"it needs at least {MIN_PER_OBJECTIVE}",
+                )

@@ -83,8 +83,10 @@ class Fields:
             return allowed
         unknown = [v for v in value if v not in allowed]
         if unknown:
-            self.report(key, f"unknown {key[:-1] if key.endswith('s') else key} "
-                        f"'{unknown[0]}' (use {', '.join(allowed)})")
+            self.report(
+                key,
+                f"unknown {key[:-1] if key.endswith('s') else key} '{unknown[0]}' (use {', '.join(allowed)})",
+            )
             return tuple(v for v in value if v in allowed) or allowed
         return tuple(v for v in allowed if v in value)
 

@@ -27,8 +27,11 @@ def load_course(root: Path) -> Course:
     if course_info is not None:
         course_fields.keys({"title", "version"})
     modules = sorted(
-        (m for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir())
-         if (m := load_module(folder, problems))),
+        (
+            m
+            for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir())
+            if (m := load_module(folder, problems))
+        ),
         key=lambda m: m.order,
     )
     unique(problems, modules_dir, [(m.id, 1) for m in modules], "module")
@@ -93,8 +96,15 @@ def _load_helplines(path: Path, problems: Problems) -> dict[str, tuple[Helpline,
         for entry in fields.items(region):
             item = fields.child(entry, "a helpline")
             item.keys({"name", "contact", "description", "source", "last_verified"}, {"emergency"})
-            lines.append(Helpline(name=item.text("name"), contact=item.text("contact"),
-                                  description=item.text("description"), source=item.text("source"),
-                                  last_verified=item.day("last_verified"), emergency=item.boolean("emergency")))
+            lines.append(
+                Helpline(
+                    name=item.text("name"),
+                    contact=item.text("contact"),
+                    description=item.text("description"),
+                    source=item.text("source"),
+                    last_verified=item.day("last_verified"),
+                    emergency=item.boolean("emergency"),
+                )
+            )
         result[region] = tuple(lines)
     return result

@@ -11,7 +11,9 @@ from markdown_it import MarkdownIt
 from course.content.fields import Problems
 from course.content.schema import AUDIENCES, REGIONS
 
-_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "replacements", "smartquotes"])
+_md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+    ["table", "replacements", "smartquotes"]
+)
 _BLOCK = re.compile(r"^:::(.*)$")
 
 
@@ -52,7 +54,9 @@ def split_blocks(path: Path, body: str, first_line: int, problems: Problems) -> 
             current, audience, region, open_line = [], None, None, 0
             continue
         if open_line:
-            problems.add(path, number, f"blocks cannot nest: close the block opened on line {open_line} first")
+            problems.add(
+                path, number, f"blocks cannot nest: close the block opened on line {open_line} first"
+            )
             continue
         blocks.append(RawBlock("\n".join(current), None, None))
         current, open_line = [], number

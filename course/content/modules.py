@@ -6,11 +6,32 @@ from pathlib import Path
 
 from course.content.fields import Fields, Problems, unique
 from course.content.markdown import plain, render, split_blocks
-from course.content.schema import AUDIENCES, REGIONS, Block, Module, Objective, Response, Scenario, Section, Source
+from course.content.schema import (
+    AUDIENCES,
+    REGIONS,
+    Block,
+    Module,
+    Objective,
+    Response,
+    Scenario,
+    Section,
+    Source,
+)
 from course.content.yamlfile import ContentError, read_front_matter
 
-MODULE_KEYS = {"id", "title", "version", "order", "minutes", "audiences", "summary", "last_reviewed",
-               "objectives", "sources", "key_points"}
+MODULE_KEYS = {
+    "id",
+    "title",
+    "version",
+    "order",
+    "minutes",
+    "audiences",
+    "summary",
+    "last_reviewed",
+    "objectives",
+    "sources",
+    "key_points",
+}
 SECTION_KEYS = {"id", "title"}
 SECTION_OPTIONAL = {"audiences", "org_contacts", "scenarios"}
 SCENARIO_KEYS = {"id", "title", "situation", "question", "responses"}
@@ -31,8 +52,12 @@ def load_module(folder: Path, problems: Problems) -> Module | None:
     objectives = tuple(_objective(fields.child(m, "an objective")) for m in fields.items("objectives"))
     if "objectives" in page.meta and not objectives:
         fields.report("objectives", "a module needs at least one learning objective")
-    unique(problems, path, [(o.id, m.line) for o, m in zip(objectives, fields.items("objectives"), strict=True)],
-           "objective")
+    unique(
+        problems,
+        path,
+        [(o.id, m.line) for o, m in zip(objectives, fields.items("objectives"), strict=True)],
+        "objective",
+    )
     sources = tuple(_source(fields.child(m, "a source")) for m in fields.items("sources"))
     if "sources" in page.meta and not sources:
         fields.report("sources", "list at least one source with its title and url")
@@ -94,8 +119,10 @@ def _load_section(path: Path, module_audiences: tuple[str, ...], problems: Probl
     if not blocks and not scenarios:
         problems.add(path, page.body_line, "the section is empty: write its text below the front matter")
     words = [plain(b.html) for b in blocks]
-    words += [f"{s.situation} {s.question} " + " ".join(f"{r.text} {r.feedback}" for r in s.responses)
-              for s in scenarios]
+    words += [
+        f"{s.situation} {s.question} " + " ".join(f"{r.text} {r.feedback}" for r in s.responses)
+        for s in scenarios
+    ]
     return Section(
         id=fields.ident("id"),
         title=fields.text("title"),
@@ -115,8 +142,12 @@ def _scenario(fields: Fields, section_audiences: tuple[str, ...]) -> Scenario:
         fields.report("responses", "a scenario needs 3 or 4 responses")
     if sum(r.best for r in built) != 1:
         fields.report("responses", "mark exactly one response 'best: true'")
-    unique(fields.problems, fields.path, [(r.id, m.line) for r, m in zip(built, responses, strict=True)],
-           "response")
+    unique(
+        fields.problems,
+        fields.path,
+        [(r.id, m.line) for r, m in zip(built, responses, strict=True)],
+        "response",
+    )
     return Scenario(
         id=fields.ident("id"),
         title=fields.text("title"),
@@ -130,5 +161,9 @@ def _scenario(fields: Fields, section_audiences: tuple[str, ...]) -> Scenario:
 
 def _response(fields: Fields) -> Response:
     fields.keys({"id", "text", "feedback"}, {"best"})
-    return Response(id=fields.ident("id"), text=fields.text("text"),
-                    feedback=fields.text("feedback"), best=fields.boolean("best"))
+    return Response(
+        id=fields.ident("id"),
+        text=fields.text("text"),
+        feedback=fields.text("feedback"),
+        best=fields.boolean("best"),
+    )

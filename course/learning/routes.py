@@ -10,7 +10,7 @@ from course import org
 from course.content import current_course
 from course.content.schema import Module, Section
 from course.learning import bp, rules, services
-from course.security import is_safe_next
+from course.security import next_or
 
 
 def _audience() -> str:
@@ -49,8 +49,7 @@ def home() -> str:
 def content_note() -> str | Response:
     if request.method == "POST":
         services.acknowledge_content_note(current_user)
-        target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else url_for("learning.home"))
+        return redirect(next_or(url_for("learning.home")))
     return render_template("learning/content_note.html")
 
 
@@ -62,8 +61,9 @@ def module(module_id: str) -> str | Response:
     found = _module_or_404(module_id)
     audience = _audience()
     viewed = services.viewed_sections(current_user).get(module_id, set())
-    return render_template("learning/module.html", module=found, sections=found.sections_for(audience),
-                           viewed=viewed)
+    return render_template(
+        "learning/module.html", module=found, sections=found.sections_for(audience), viewed=viewed
+    )
 
 
 def _section_or_404(module: Module, section_id: str) -> Section:
@@ -103,8 +103,9 @@ def section(module_id: str, section_id: str) -> str | Response:
 @login_required
 def module_end(module_id: str) -> str:
     found = _module_or_404(module_id)
-    return render_template("learning/module_end.html", module=found,
-                           has_quiz=module_id in current_course().banks)
+    return render_template(
+        "learning/module_end.html", module=found, has_quiz=module_id in current_course().banks
+    )
 
 
 @bp.post("/modules/<module_id>/scenarios/<scenario_id>")
@@ -128,8 +129,11 @@ def choose(module_id: str, scenario_id: str) -> Response:
 @bp.get("/support")
 def support() -> str:
     settings = org.settings()
-    return render_template("learning/support.html", settings=settings,
-                           helplines=current_course().helplines.get(settings.region, ()))
+    return render_template(
+        "learning/support.html",
+        settings=settings,
+        helplines=current_course().helplines.get(settings.region, ()),
+    )
 
 
 @bp.get("/accessibility")

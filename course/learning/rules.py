@@ -48,8 +48,9 @@ class ModuleProgress:
         return max(1, round(self.module.minutes * share_left))
 
 
-def module_progress(module: Module, audience: str, viewed: Iterable[str], quiz_required: bool,
-                    quiz_passed: bool) -> ModuleProgress:
+def module_progress(
+    module: Module, audience: str, viewed: Iterable[str], quiz_required: bool, quiz_passed: bool
+) -> ModuleProgress:
     sections = module.sections_for(audience)
     seen = set(viewed)
     return ModuleProgress(
@@ -66,5 +67,7 @@ def neighbours(sections: tuple[Section, ...], section_id: str) -> tuple[Section 
     """The sections before and after `section_id` in the learner's pathway."""
     ids = [s.id for s in sections]
     index = ids.index(section_id)
-    return (sections[index - 1] if index else None,
-            sections[index + 1] if index + 1 < len(sections) else None)
+    return (
+        sections[index - 1] if index else None,
+        sections[index + 1] if index + 1 < len(sections) else None,
+    )

@@ -26,8 +26,11 @@ def viewed_sections(user: User) -> dict[str, set[str]]:
 def record_view(user: User, module_id: str, section_id: str) -> None:
     """Remember the first time a section was opened; opening it again changes nothing."""
     exists = db.session.scalar(
-        select(SectionView.id).where(SectionView.user_id == user.id, SectionView.module_id == module_id,
-                                     SectionView.section_id == section_id)
+        select(SectionView.id).where(
+            SectionView.user_id == user.id,
+            SectionView.module_id == module_id,
+            SectionView.section_id == section_id,
+        )
     )
     if exists is not None:
         return
@@ -56,12 +59,18 @@ def scenario_choices(user: User, module_id: str) -> dict[str, str]:
 def choose_response(user: User, module_id: str, scenario_id: str, response_id: str) -> None:
     """Keep the learner's latest practice choice (practice is for learning, never graded)."""
     choice = db.session.scalar(
-        select(ScenarioChoice).where(ScenarioChoice.user_id == user.id, ScenarioChoice.module_id == module_id,
-                                     ScenarioChoice.scenario_id == scenario_id)
+        select(ScenarioChoice).where(
+            ScenarioChoice.user_id == user.id,
+            ScenarioChoice.module_id == module_id,
+            ScenarioChoice.scenario_id == scenario_id,
+        )
     )
     if choice is None:
-        db.session.add(ScenarioChoice(user_id=user.id, module_id=module_id, scenario_id=scenario_id,
-                                      response_id=response_id))
+        db.session.add(
+            ScenarioChoice(
+                user_id=user.id, module_id=module_id, scenario_id=scenario_id, response_id=response_id
+            )
+        )
     else:
         choice.response_id = response_id
     try:
