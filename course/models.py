@@ -106,24 +106,44 @@ class AccountToken(Base):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
+ORG_DEFAULTS: dict[str, Any] = {
+    "org_name": "Your organisation",
+    "region": "UK",
+    "safeguarding_lead_name": "",
+    "safeguarding_lead_role": "",
+    "safeguarding_lead_contact": "",
+    "policy_url": "",
+    "wellbeing_contact": "",
+    "certificate_months": 12,
+    "pass_mark": None,
+    "reminder_interval_days": 7,
+    "expiring_window_days": 30,
+}
+
+
 class OrgSettings(Base):
     """The organisation's own settings: one row. Admin-entered text is always escaped when shown."""
 
     __tablename__ = "org_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    org_name: Mapped[str] = mapped_column(String(200), default="Your organisation")
-    region: Mapped[str] = mapped_column(String(2), default="UK")
+    org_name: Mapped[str] = mapped_column(String(200), default=ORG_DEFAULTS["org_name"])
+    region: Mapped[str] = mapped_column(String(2), default=ORG_DEFAULTS["region"])
     safeguarding_lead_name: Mapped[str] = mapped_column(String(200), default="")
     safeguarding_lead_role: Mapped[str] = mapped_column(String(200), default="")
     safeguarding_lead_contact: Mapped[str] = mapped_column(String(300), default="")
     policy_url: Mapped[str] = mapped_column(String(500), default="")
     wellbeing_contact: Mapped[str] = mapped_column(String(300), default="")
-    certificate_months: Mapped[int] = mapped_column(default=12)
+    certificate_months: Mapped[int] = mapped_column(default=ORG_DEFAULTS["certificate_months"])
     pass_mark: Mapped[int | None]
-    reminder_interval_days: Mapped[int] = mapped_column(default=7)
-    expiring_window_days: Mapped[int] = mapped_column(default=30)
+    reminder_interval_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["reminder_interval_days"])
+    expiring_window_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["expiring_window_days"])
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @classmethod
+    def with_defaults(cls) -> OrgSettings:
+        """The settings before an admin saves any (column defaults only apply on insert)."""
+        return cls(id=1, **ORG_DEFAULTS)
 
 
 class AuditEvent(Base):

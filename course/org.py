@@ -11,6 +11,6 @@ from course.models import OrgSettings
 def settings() -> OrgSettings:
     """The settings (defaults until an admin saves them), cached for the rest of the request."""
     if "org_settings" not in g:
-        g.org_settings = db.session.get(OrgSettings, 1) or OrgSettings(id=1)
+        g.org_settings = db.session.get(OrgSettings, 1) or OrgSettings.with_defaults()
     found: OrgSettings = g.org_settings
     return found

@@ -26,17 +26,17 @@ def load_course(root: Path) -> Course:
     course_fields = Fields(modules_dir / "course.yaml", course_info or Mapping(), problems, "course.yaml")
     if course_info is not None:
         course_fields.keys({"title", "version"})
-    modules = sorted(
-        (
-            m
-            for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir())
-            if (m := load_module(folder, problems))
-        ),
-        key=lambda m: m.order,
-    )
+    folders = sorted(p for p in modules_dir.iterdir() if p.is_dir())
+    loaded = [load_module(folder, problems) for folder in folders]
+    modules = sorted((m for m in loaded if m is not None), key=lambda m: m.order)
     unique(problems, modules_dir, [(m.id, 1) for m in modules], "module")
-    unique(problems, modules_dir, [(o.id, 1) for m in modules for o in m.objectives], "objective")
-    banks = _load_banks(quizzes_dir, {m.id: m for m in modules}, problems)
+    unique(
+        problems, modules_dir, [(o, 1) for m in modules for o in {o.id for o in m.objectives}], "objective"
+    )
+    # A bank whose module could not be read is not reported again as naming no module.
+    banks = _load_banks(
+        quizzes_dir, {m.id: m for m in modules}, problems, all_modules_read=None not in loaded
+    )
     helplines = _load_helplines(modules_dir / "helplines.yaml", problems)
     if problems:
         raise ContentProblems(problems)
@@ -64,7 +64,9 @@ def _load_mapping(path: Path, problems: Problems) -> Mapping | None:
     return data
 
 
-def _load_banks(folder: Path, modules: dict[str, Module], problems: Problems) -> dict[str, QuestionBank]:
+def _load_banks(
+    folder: Path, modules: dict[str, Module], problems: Problems, *, all_modules_read: bool
+) -> dict[str, QuestionBank]:
     banks: dict[str, QuestionBank] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         loaded = load_bank(path, problems)
@@ -73,14 +75,17 @@ def _load_banks(folder: Path, modules: dict[str, Module], problems: Problems) ->
         bank, lines = loaded
         module = modules.get(bank.module_id)
         if module is None:
-            problems.add(path, 1, f"'module: {bank.module_id}' names no module in modules/")
+            if all_modules_read:
+                problems.add(path, 1, f"'module: {bank.module_id}' names no module in modules/")
             continue
         if bank.module_id in banks:
             problems.add(path, 1, f"module '{bank.module_id}' already has a question bank")
             continue
         check_bank(path, bank, lines, module, problems)
         banks[bank.module_id] = bank
-    unique(problems, folder, [(q.id, 1) for b in banks.values() for q in b.questions], "question")
+    unique(
+        problems, folder, [(q, 1) for b in banks.values() for q in {q.id for q in b.questions}], "question"
+    )
     return banks
 
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from course import org
 from course.content import current_course
 from course.content.schema import Module, Section
-from course.learning import bp, rules, services
+from course.learning import bp, pathway, rules, services
 from course.security import next_or
 
 
@@ -124,6 +124,38 @@ def choose(module_id: str, scenario_id: str) -> Response:
         return redirect(f"{url}#scenario-{scenario_id}")
     services.choose_response(current_user, module_id, scenario_id, response_id)
     return redirect(f"{url}#feedback-{scenario_id}")
+
+
+def _pathway_audience() -> str:
+    requested = request.args.get("audience", "")
+    return requested if requested in pathway.STEPS else _audience()
+
+
+def _pathway_page(template: str) -> str:
+    audience, settings = _pathway_audience(), org.settings()
+    helplines = current_course().helplines.get(settings.region, ())
+    emergency = next((h.contact for h in helplines if h.emergency), "the emergency number")
+    return render_template(
+        template,
+        audience=audience,
+        audience_name=pathway.AUDIENCE_NAMES[audience],
+        steps=pathway.steps_for(audience),
+        emergency=pathway.emergency_step(emergency),
+        helplines=helplines,
+        settings=settings,
+    )
+
+
+@bp.get("/pathway")
+@login_required
+def pathway_chart() -> str:
+    return _pathway_page("learning/pathway.html")
+
+
+@bp.get("/quick-reference")
+@login_required
+def quick_reference() -> str:
+    return _pathway_page("learning/quick_reference.html")
 
 
 @bp.get("/support")

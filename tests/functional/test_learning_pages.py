@@ -1,0 +1,192 @@
+import pytest
+from markupsafe import escape
+
+from course.content import current_course
+from course.models import JobRole, ScenarioChoice, SectionView
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def teacher(make_user, web):
+    user = make_user("teacher@example.org", name="Taylor", job_role=JobRole.TEACHER)
+    web.login("teacher@example.org")
+    return user
+
+
+@pytest.fixture
+def nurse(make_user, web):
+    user = make_user("nurse@example.org", name="Nadia", job_role=JobRole.NURSE)
+    web.login("nurse@example.org")
+    return user
+
+
+def course(app):
+    with app.app_context():
+        return current_course()
+
+
+def test_home_lists_every_module_with_time_estimates(app, teacher, web):
+    page = text(web.get("/"))
+    for module in course(app).modules:
+        assert module.title in page
+        assert f"about {module.minutes} minutes" in page
+    assert "0 of 7 modules completed" in page
+
+
+def test_content_note_comes_first_and_is_acknowledged_once(make_user, web, reload):
+    user = make_user("new@example.org", acknowledged=False)
+    web.login("new@example.org")
+    response = web.get("/modules/understanding")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/content-note?next=")
+    done = web.submit("/content-note?next=/modules/understanding", {})
+    assert done.headers["Location"] == "/modules/understanding"
+    assert reload(user).content_note_ack_at is not None
+    assert web.get("/modules/understanding").status_code == 200
+
+
+def test_module_page_shows_objectives_sections_sources(app, teacher, web):
+    module = course(app).module("understanding")
+    page = text(web.get("/modules/understanding"))
+    assert all(str(escape(o.text)) in page for o in module.objectives)
+    assert all(str(escape(s.title)) in page for s in module.sections_for("teacher"))
+    assert all(s.url in page for s in module.sources)
+
+
+@pytest.mark.parametrize(
+    ("job_role", "own", "other"), [("teacher", "teacher", "nurse"), ("nurse", "nurse", "teacher")]
+)
+def test_each_audience_sees_its_own_referral_pathway(app, make_user, web, job_role, own, other):
+    make_user("p@example.org", job_role=job_role)
+    web.login("p@example.org")
+    module = course(app).module("referring")
+    mine = next(s for s in module.sections if s.audiences == (own,))
+    theirs = next(s for s in module.sections if s.audiences == (other,))
+    page = text(web.get("/modules/referring"))
+    assert mine.title in page and theirs.title not in page
+    assert web.get(f"/modules/referring/{mine.id}").status_code == 200
+    assert web.get(f"/modules/referring/{theirs.id}").status_code == 404
+
+
+def test_section_view_is_recorded_once_and_pages_link_in_order(app, teacher, web, db):
+    sections = course(app).module("understanding").sections_for("teacher")
+    first, second = sections[0], sections[1]
+    page = text(web.get(f"/modules/understanding/{first.id}"))
+    web.get(f"/modules/understanding/{first.id}")
+    assert f'href="/modules/understanding/{second.id}"' in page
+    assert db.query(SectionView).filter_by(user_id=teacher.id).count() == 1
+    second_page = text(web.get(f"/modules/understanding/{second.id}"))
+    assert f'href="/modules/understanding/{first.id}"' in second_page
+    assert "1 of 7 modules completed" not in text(web.get("/"))
+    assert f"Section 2 of {len(sections)}" in second_page
+
+
+def test_home_offers_to_continue_where_the_learner_left_off(app, teacher, web):
+    sections = course(app).module("before-you-start").sections_for("teacher")
+    web.get(f"/modules/before-you-start/{sections[0].id}")
+    page = text(web.get("/"))
+    assert "Continue where you left off" in page
+    assert f"/modules/before-you-start/{sections[1].id}" in page
+
+
+def find_scenario(app, module_id):
+    module = course(app).module(module_id)
+    section = next(s for s in module.sections_for("teacher") if s.scenarios_for("teacher", "UK"))
+    return section, section.scenarios_for("teacher", "UK")[0]
+
+
+def test_scenario_works_without_javascript(app, teacher, web, db):
+    section, scenario = find_scenario(app, "responding")
+    wrong = next(r for r in scenario.responses if not r.best)
+    url = f"/modules/responding/{section.id}"
+    response = web.submit(url, {"response": wrong.id}, action=f"/modules/responding/scenarios/{scenario.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{url}#feedback-{scenario.id}"
+    page = text(web.get(url))
+    assert "There is a better response" in page
+    assert str(escape(scenario.best.feedback)) in page
+    best = web.submit(
+        url, {"response": scenario.best.id}, action=f"/modules/responding/scenarios/{scenario.id}"
+    )
+    assert best.status_code == 302
+    assert "This is the best response" in text(web.get(url))
+    assert db.query(ScenarioChoice).filter_by(user_id=teacher.id).count() == 1
+
+
+def test_scenario_without_a_choice_asks_for_one(app, teacher, web):
+    section, scenario = find_scenario(app, "responding")
+    url = f"/modules/responding/{section.id}"
+    response = web.submit(url, {}, action=f"/modules/responding/scenarios/{scenario.id}")
+    assert response.headers["Location"] == f"{url}#scenario-{scenario.id}"
+    assert "Choose one of the responses" in text(web.get(url))
+
+
+def test_unknown_module_section_and_scenario_are_404(teacher, web):
+    assert web.get("/modules/nothing").status_code == 404
+    assert web.get("/modules/understanding/nothing").status_code == 404
+    assert (
+        web.submit("/", {"response": "a"}, action="/modules/understanding/scenarios/nothing").status_code
+        == 404
+    )
+
+
+def test_support_page_shows_the_regions_helplines_and_staff_support(app, client, org_settings):
+    org_settings(region="US", wellbeing_contact="Employee assistance: call ext. 4000")
+    page = text(client.get("/support"))
+    assert "988" in page and "911" in page and "Samaritans" not in page
+    assert page.index("911") < page.index("988")  # emergency number first
+    assert "Employee assistance: call ext. 4000" in page
+    assert "Last checked" in page
+
+
+def test_support_page_defaults_to_uk(client):
+    page = text(client.get("/support"))
+    assert "999" in page and "116 123" in page
+
+
+def test_admin_entered_settings_are_escaped(app, teacher, web, org_settings):
+    org_settings(safeguarding_lead_name="<script>alert('x')</script>", wellbeing_contact="<b>bold</b>")
+    module = course(app).module("referring")
+    section = next(s for s in module.sections_for("teacher") if s.org_contacts)
+    page = text(web.get(f"/modules/referring/{section.id}"))
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    support = text(web.get("/support"))
+    assert "<b>bold</b>" not in support and "&lt;b&gt;bold&lt;/b&gt;" in support
+
+
+def test_org_contacts_appear_in_module_4(app, teacher, web, org_settings):
+    org_settings(
+        safeguarding_lead_name="Sam Okafor",
+        safeguarding_lead_contact="Room B12",
+        policy_url="https://example.org/policy",
+    )
+    module = course(app).module("referring")
+    section = next(s for s in module.sections_for("teacher") if s.org_contacts)
+    page = text(web.get(f"/modules/referring/{section.id}"))
+    assert "Sam Okafor" in page and "Room B12" in page and 'href="https://example.org/policy"' in page
+
+
+def test_pathway_chart_has_a_text_equivalent(teacher, web):
+    page = text(web.get("/pathway"))
+    assert 'role="img"' in page and "<title" in page and "<desc" in page
+    assert "The pathway in words" in page and "safeguarding lead" in page
+    nurse_page = text(web.get("/pathway?audience=nurse"))
+    assert "psychosocial assessment" in nurse_page
+
+
+def test_quick_reference_card_per_audience(teacher, web):
+    page = text(web.get("/quick-reference"))
+    assert "quick reference for school staff" in page and "call 999" in page
+    assert "quick reference for healthcare staff" in text(web.get("/quick-reference?audience=nurse"))
+    assert "school staff" in text(web.get("/quick-reference?audience=bogus"))
+
+
+def test_leaving_and_coming_back_keeps_progress(app, teacher, web):
+    section = course(app).module("understanding").sections_for("teacher")[0]
+    web.get(f"/modules/understanding/{section.id}")
+    web.logout()
+    web.login("teacher@example.org")
+    assert "Read" in text(web.get("/modules/understanding"))
