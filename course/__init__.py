@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from course import cli, config, errors, security
+from course import cli, config, errors, formatting, security
 from course.content import init_content
 from course.extensions import csrf, db, limiter, login_manager
 
@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_content(app)
     register_extensions(app)
     register_blueprints(app)
+    formatting.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -48,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from course.auth import bp as auth_bp
     from course.health import bp as health_bp
     from course.learning import bp as learning_bp
+    from course.quizzes import bp as quizzes_bp
 
-    for blueprint in (auth_bp, learning_bp, admin_bp, health_bp):
+    for blueprint in (auth_bp, learning_bp, quizzes_bp, admin_bp, health_bp):
         app.register_blueprint(blueprint)

@@ -49,5 +49,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOCKOUT_MINUTES": int(os.environ.get("LOCKOUT_MINUTES", 15)),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", 7)),
         "RESET_HOURS": int(os.environ.get("RESET_HOURS", 24)),
+        "QUIZ_ATTEMPT_HOURS": int(os.environ.get("QUIZ_ATTEMPT_HOURS", 24)),
+        "QUIZ_DAILY_ATTEMPT_LIMIT": int(os.environ.get("QUIZ_DAILY_ATTEMPT_LIMIT", 0)),
         "ORG_TIMEZONE": os.environ.get("ORG_TIMEZONE", "Europe/London"),
     }

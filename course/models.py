@@ -186,14 +186,56 @@ class ScenarioChoice(Base):
     chosen_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-__all__ = [
-    "AccountToken",
-    "AuditEvent",
-    "JobRole",
-    "OrgSettings",
-    "OrgUnit",
-    "Role",
-    "ScenarioChoice",
-    "SectionView",
-    "User",
-]
+class QuizAttempt(Base):
+    """One sitting of a module's quiz: the questions drawn, their option order, and the outcome."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_user_module", "user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(80))
+    quiz_version: Mapped[int]
+    course_version: Mapped[str] = mapped_column(String(40))
+    # [{"question": id, "options": [option ids in the order shown]}, ...]
+    draw: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    pass_mark: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    correct_count: Mapped[int | None]
+    score: Mapped[int | None]  # per cent
+    passed: Mapped[bool | None]
+
+    answers: Mapped[list[AttemptAnswer]] = relationship(order_by="AttemptAnswer.position")
+
+
+class AttemptAnswer(Base):
+    """The options a learner chose for one drawn question; one row per question per attempt."""
+
+    __tablename__ = "attempt_answers"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        Index("ix_attempt_answers_question", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    selected: Mapped[list[str]] = mapped_column(JSON)
+    correct: Mapped[bool]
+
+
+class ConfidenceRating(Base):
+    """How confident a learner felt about a module's objectives, before it and after passing its quiz."""
+
+    __tablename__ = "confidence_ratings"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(80))
+    stage: Mapped[str] = mapped_column(String(4))  # "pre" or "post"
+    rating: Mapped[int]
+    rated_at: Mapped[datetime] = mapped_column(default=utcnow)

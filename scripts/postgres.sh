@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL cluster on 127.0.0.1 for the tests (idempotent) and print its URL.
+# `postgres.sh stop` stops it again.
 set -euo pipefail
 PGBIN=/usr/lib/postgresql/$(ls /usr/lib/postgresql | sort -V | tail -1)/bin
 PGDATA=${PGDATA:-$PWD/.pgdata}
@@ -8,6 +9,10 @@ DB=${PGDATABASE_NAME:-course_test}
 U=course
 as_postgres=()
 [ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
+if [ "${1:-}" = "stop" ]; then
+  "${as_postgres[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" stop -m fast >/dev/null 2>&1 || true
+  exit 0
+fi
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   mkdir -p "$PGDATA"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGDATA"

@@ -11,4 +11,5 @@ echo "== tests on SQLite"
 $BIN/pytest -p no:cacheprovider --cov=course --cov-branch --cov-report=term:skip-covered
 echo "== database tests on PostgreSQL"
 url=$(bash scripts/postgres.sh)
+trap 'bash scripts/postgres.sh stop' EXIT
 TEST_DATABASE_URL="$url" $BIN/pytest -p no:cacheprovider tests/functional tests/browser

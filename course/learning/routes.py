@@ -10,6 +10,7 @@ from course import org
 from course.content import current_course
 from course.content.schema import Module, Section
 from course.learning import bp, pathway, rules, services
+from course.quizzes import services as quiz_services
 from course.security import next_or
 
 
@@ -36,8 +37,9 @@ def home() -> str:
     course = current_course()
     audience = _audience()
     viewed = services.viewed_sections(current_user)
+    passed = quiz_services.passed_modules(current_user)
     progress = [
-        rules.module_progress(m, audience, viewed.get(m.id, ()), m.id in course.banks, quiz_passed=False)
+        rules.module_progress(m, audience, viewed.get(m.id, ()), m.id in course.banks, m.id in passed)
         for m in course.modules_for(audience)
     ]
     resume = next((p for p in progress if not p.complete), None)
@@ -62,7 +64,12 @@ def module(module_id: str) -> str | Response:
     audience = _audience()
     viewed = services.viewed_sections(current_user).get(module_id, set())
     return render_template(
-        "learning/module.html", module=found, sections=found.sections_for(audience), viewed=viewed
+        "learning/module.html",
+        module=found,
+        sections=found.sections_for(audience),
+        viewed=viewed,
+        has_quiz=module_id in current_course().banks,
+        rated=quiz_services.confidence_given(current_user, module_id),
     )
 
 

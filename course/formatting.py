@@ -1,0 +1,34 @@
+"""Template helpers: times are stored in UTC and shown in the organisation's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from course.database import utcnow
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["ORG_TIMEZONE"])
+
+
+def local_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(_zone()).strftime("%-d %B %Y, %H:%M")
+
+
+def local_date(value: datetime | date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone()).date()
+    return value.strftime("%-d %B %Y")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
+    app.add_template_global(utcnow, "now")

@@ -1,0 +1,173 @@
+"""Quiz attempts in the database: start, submit exactly once, look up. Services own the commit."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
+
+from course.content.schema import QuestionBank
+from course.database import utcnow
+from course.extensions import db
+from course.models import AttemptAnswer, ConfidenceRating, QuizAttempt, User
+from course.quizzes.grading import Drawn, Result, draw
+
+_rng = random.SystemRandom()
+
+
+class AttemptLimitReached(Exception):
+    """The learner has used the attempts allowed in the period; the message says when to come back."""
+
+
+def drawn_items(attempt: QuizAttempt) -> tuple[Drawn, ...]:
+    return tuple(Drawn(item["question"], tuple(item["options"])) for item in attempt.draw)
+
+
+def is_open(attempt: QuizAttempt) -> bool:
+    return attempt.submitted_at is None and attempt.expires_at > utcnow()
+
+
+def open_attempt(user: User, module_id: str) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.module_id == module_id,
+            QuizAttempt.submitted_at.is_(None),
+            QuizAttempt.expires_at > utcnow(),
+        )
+        .order_by(QuizAttempt.id.desc())
+        .limit(1)
+    )
+
+
+def start_attempt(
+    user: User,
+    bank: QuestionBank,
+    *,
+    audience: str,
+    course_version: str,
+    pass_mark: int,
+    valid_for: timedelta,
+    daily_limit: int,
+) -> QuizAttempt:
+    """Resume the open attempt, or draw a fresh one (a retake always gets a new draw)."""
+    existing = open_attempt(user, bank.module_id)
+    if existing is not None:
+        return existing
+    if daily_limit:
+        since = utcnow() - timedelta(days=1)
+        used = db.session.scalar(
+            select(func.count(QuizAttempt.id)).where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.module_id == bank.module_id,
+                QuizAttempt.started_at > since,
+            )
+        )
+        if (used or 0) >= daily_limit:
+            raise AttemptLimitReached(
+                f"You have used the {daily_limit} attempts allowed in 24 hours for this quiz. "
+                "Take a break, review the module, and try again tomorrow."
+            )
+    attempt = QuizAttempt(
+        user_id=user.id,
+        module_id=bank.module_id,
+        quiz_version=bank.version,
+        course_version=course_version,
+        draw=[{"question": d.question_id, "options": list(d.option_ids)} for d in draw(bank, audience, _rng)],
+        pass_mark=pass_mark,
+        expires_at=utcnow() + valid_for,
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def submit(
+    attempt: QuizAttempt, result: Result, on_pass: Callable[[QuizAttempt], None] | None = None
+) -> bool:
+    """Record the graded answers once. False when the attempt was already submitted or has expired.
+
+    The conditional update is the database's guarantee: of many simultaneous submissions, exactly one
+    changes the row; the others change nothing and see the stored result.
+    """
+    now = utcnow()
+    claimed: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None), QuizAttempt.expires_at > now)
+        .values(
+            submitted_at=now, correct_count=result.correct_count, score=result.score, passed=result.passed
+        )
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return False
+    position = {item["question"]: n for n, item in enumerate(attempt.draw)}
+    db.session.add_all(
+        AttemptAnswer(
+            attempt_id=attempt.id,
+            question_id=r.question.id,
+            position=position[r.question.id],
+            selected=sorted(r.selected),
+            correct=r.correct,
+        )
+        for r in result.questions
+    )
+    db.session.flush()
+    db.session.refresh(attempt)
+    if result.passed and on_pass is not None:
+        on_pass(attempt)
+    db.session.commit()
+    return True
+
+
+def find_attempt(user: User, attempt_id: int) -> QuizAttempt | None:
+    """The attempt when it is the user's own; another user's attempt is as good as missing."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+def attempts_for(user: User, module_id: str) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module_id)
+            .order_by(QuizAttempt.started_at.desc())
+        )
+    )
+
+
+def passed_modules(user: User) -> set[str]:
+    rows = db.session.scalars(
+        select(QuizAttempt.module_id)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True))
+        .distinct()
+    )
+    return set(rows)
+
+
+def rate_confidence(user: User, module_id: str, stage: str, rating: int) -> None:
+    existing = db.session.scalar(
+        select(ConfidenceRating).where(
+            ConfidenceRating.user_id == user.id,
+            ConfidenceRating.module_id == module_id,
+            ConfidenceRating.stage == stage,
+        )
+    )
+    if existing is None:
+        db.session.add(ConfidenceRating(user_id=user.id, module_id=module_id, stage=stage, rating=rating))
+    else:
+        existing.rating, existing.rated_at = rating, utcnow()
+    db.session.commit()
+
+
+def confidence_given(user: User, module_id: str) -> set[str]:
+    rows = db.session.scalars(
+        select(ConfidenceRating.stage).where(
+            ConfidenceRating.user_id == user.id, ConfidenceRating.module_id == module_id
+        )
+    )
+    return set(rows)
