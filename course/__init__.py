@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from course.health import bp as health_bp
     from course.learning import bp as learning_bp
     from course.quizzes import bp as quizzes_bp
+    from course.records import bp as records_bp
 
-    for blueprint in (auth_bp, learning_bp, quizzes_bp, admin_bp, health_bp):
+    for blueprint in (auth_bp, learning_bp, quizzes_bp, records_bp, admin_bp, health_bp):
         app.register_blueprint(blueprint)

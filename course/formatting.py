@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 from course.database import utcnow
+from course.records.rules import window_opens
 
 
 def _zone() -> ZoneInfo:
@@ -28,7 +29,12 @@ def local_date(value: datetime | date | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
+def renewal_from(expires_on: date, window_days: int) -> date:
+    return window_opens(expires_on, window_days)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
+    app.add_template_filter(renewal_from)
     app.add_template_global(utcnow, "now")

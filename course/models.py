@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -239,3 +239,64 @@ class ConfidenceRating(Base):
     stage: Mapped[str] = mapped_column(String(4))  # "pre" or "post"
     rating: Mapped[int]
     rated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(Base):
+    """The course assigned, with a due date, to one person, a unit (and its sub-units) or a job role.
+
+    People who later join the unit or take the job role are covered automatically; whether someone is
+    overdue is computed from these rows, never stored.
+    """
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
+    job_role: Mapped[str | None] = mapped_column(String(30), index=True)
+    due_on: Mapped[date]
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[unit_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class CourseCompletion(Base):
+    """A completion record: written once, never edited. Renewal adds a new record; revocation is a
+    separate fact (Revocation) beside it."""
+
+    __tablename__ = "course_completions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "cycle"),
+        Index("ix_course_completions_expires_on", "expires_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cycle: Mapped[int]  # 1 for the first completion, 2 for the first renewal, ...
+    course_version: Mapped[str] = mapped_column(String(40))
+    completed_at: Mapped[datetime]
+    expires_on: Mapped[date]  # the first day the record is no longer valid
+    scores: Mapped[dict[str, int]] = mapped_column(JSON)
+    cpd_minutes: Mapped[int]
+    certificate_code: Mapped[str] = mapped_column(String(24), unique=True)
+    source: Mapped[str] = mapped_column(String(20), default="course")  # course | import
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    revocation: Mapped[Revocation | None] = relationship(back_populates="completion")
+
+
+class Revocation(Base):
+    __tablename__ = "revocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    completion_id: Mapped[int] = mapped_column(
+        ForeignKey("course_completions.id", ondelete="CASCADE"), unique=True
+    )
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+
+    completion: Mapped[CourseCompletion] = relationship(back_populates="revocation")

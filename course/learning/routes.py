@@ -9,8 +9,11 @@ from werkzeug.wrappers import Response
 from course import org
 from course.content import current_course
 from course.content.schema import Module, Section
+from course.database import utcnow
+from course.extensions import db
 from course.learning import bp, pathway, rules, services
 from course.quizzes import services as quiz_services
+from course.records import services as records
 from course.security import next_or
 
 
@@ -34,16 +37,8 @@ def _needs_content_note() -> Response | None:
 @bp.get("/")
 @login_required
 def home() -> str:
-    course = current_course()
-    audience = _audience()
-    viewed = services.viewed_sections(current_user)
-    passed = quiz_services.passed_modules(current_user)
-    progress = [
-        rules.module_progress(m, audience, viewed.get(m.id, ()), m.id in course.banks, m.id in passed)
-        for m in course.modules_for(audience)
-    ]
-    resume = next((p for p in progress if not p.complete), None)
-    return render_template("learning/home.html", progress=progress, resume=resume)
+    state = records.learner_state(current_user, current_course(), org.settings(), utcnow().date())
+    return render_template("learning/home.html", state=state, window_days=org.settings().expiring_window_days)
 
 
 @bp.route("/content-note", methods=["GET", "POST"])
@@ -88,7 +83,9 @@ def section(module_id: str, section_id: str) -> str | Response:
     found = _module_or_404(module_id)
     page = _section_or_404(found, section_id)
     audience, region = _audience(), org.settings().region
-    services.record_view(current_user, module_id, section_id)
+    if services.record_view(current_user, module_id, section_id):
+        records.complete_if_done(current_user, current_course(), org.settings())
+        db.session.commit()
     sections = found.sections_for(audience)
     previous, following = rules.neighbours(sections, section_id)
     return render_template(

@@ -23,8 +23,8 @@ def viewed_sections(user: User) -> dict[str, set[str]]:
     return viewed
 
 
-def record_view(user: User, module_id: str, section_id: str) -> None:
-    """Remember the first time a section was opened; opening it again changes nothing."""
+def record_view(user: User, module_id: str, section_id: str) -> bool:
+    """Remember the first time a section was opened; True when this was the first time."""
     exists = db.session.scalar(
         select(SectionView.id).where(
             SectionView.user_id == user.id,
@@ -33,12 +33,14 @@ def record_view(user: User, module_id: str, section_id: str) -> None:
         )
     )
     if exists is not None:
-        return
+        return False
     db.session.add(SectionView(user_id=user.id, module_id=module_id, section_id=section_id))
     try:
         db.session.commit()
     except IntegrityError:  # the same page opened twice at once: the other request recorded it
         db.session.rollback()
+        return False
+    return True
 
 
 def acknowledge_content_note(user: User) -> None:

@@ -15,6 +15,7 @@ from course.learning.rules import audience_for
 from course.models import QuizAttempt
 from course.quizzes import bp, services
 from course.quizzes.grading import AnswerProblem, grade, read_answers
+from course.records import services as records
 from course.security import is_safe_next
 
 STAGES = ("pre", "post")
@@ -117,7 +118,11 @@ def submit(attempt_id: int) -> str | Response | tuple[str, int]:
     if unanswered:
         return _render_attempt(found, module, bank, chosen=answers, unanswered=unanswered), 422
     result = grade(tuple(questions[d.question_id] for d in drawn), answers, found.pass_mark)
-    services.submit(found, result)
+    services.submit(
+        found,
+        result,
+        on_pass=lambda _: records.complete_if_done(current_user, current_course(), org.settings()),
+    )
     return redirect(url_for("quizzes.result", attempt_id=found.id))
 
 

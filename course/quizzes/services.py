@@ -87,7 +87,7 @@ def start_attempt(
 
 
 def submit(
-    attempt: QuizAttempt, result: Result, on_pass: Callable[[QuizAttempt], None] | None = None
+    attempt: QuizAttempt, result: Result, on_pass: Callable[[QuizAttempt], object] | None = None
 ) -> bool:
     """Record the graded answers once. False when the attempt was already submitted or has expired.
 
@@ -138,15 +138,6 @@ def attempts_for(user: User, module_id: str) -> list[QuizAttempt]:
             .order_by(QuizAttempt.started_at.desc())
         )
     )
-
-
-def passed_modules(user: User) -> set[str]:
-    rows = db.session.scalars(
-        select(QuizAttempt.module_id)
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True))
-        .distinct()
-    )
-    return set(rows)
 
 
 def rate_confidence(user: User, module_id: str, stage: str, rating: int) -> None:
