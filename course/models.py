@@ -300,3 +300,16 @@ class Revocation(Base):
     reason: Mapped[str] = mapped_column(String(500))
 
     completion: Mapped[CourseCompletion] = relationship(back_populates="revocation")
+
+
+class ReminderLog(Base):
+    """A reminder e-mail sent to a learner, so the same reminder is not sent again too soon."""
+
+    __tablename__ = "reminder_logs"
+    __table_args__ = (Index("ix_reminder_logs_user_kind_sent", "user_id", "kind", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # overdue | expiring
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    manager_copied: Mapped[bool] = mapped_column(default=False)

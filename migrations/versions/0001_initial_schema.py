@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 19:34:08.961190
+Create Date: 2026-11-25 19:36:11.021128
 """
 
 from __future__ import annotations
@@ -174,6 +174,18 @@ def upgrade() -> None:
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
         batch_op.create_index('ix_quiz_attempts_user_module', ['user_id', 'module_id'], unique=False)
 
+    op.create_table('reminder_logs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('sent_at', course.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('manager_copied', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reminder_logs_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_logs'))
+    )
+    with op.batch_alter_table('reminder_logs', schema=None) as batch_op:
+        batch_op.create_index('ix_reminder_logs_user_kind_sent', ['user_id', 'kind', 'sent_at'], unique=False)
+
     op.create_table('scenario_choices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -232,6 +244,10 @@ def downgrade() -> None:
     op.drop_table('attempt_answers')
     op.drop_table('section_views')
     op.drop_table('scenario_choices')
+    with op.batch_alter_table('reminder_logs', schema=None) as batch_op:
+        batch_op.drop_index('ix_reminder_logs_user_kind_sent')
+
+    op.drop_table('reminder_logs')
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
         batch_op.drop_index('ix_quiz_attempts_user_module')
 
