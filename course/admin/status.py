@@ -7,6 +7,7 @@ the same answer for every status.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
@@ -43,7 +44,7 @@ class Scope:
         return self.unit_path is None or (unit_path or "").startswith(self.unit_path)
 
 
-def learner_rows(today: date, window_days: int) -> Select[tuple[object, ...]]:
+def learner_rows(today: date, window_days: int) -> Select[Any]:
     """One row per active account: user columns, unit, due date, latest record, started, status."""
     unit = aliased(OrgUnit)
     assignment_unit = aliased(OrgUnit)
@@ -104,8 +105,8 @@ def learner_rows(today: date, window_days: int) -> Select[tuple[object, ...]]:
     )
 
 
-def in_scope(query: Select[tuple[object, ...]], scope: Scope) -> Select[tuple[object, ...]]:
+def in_scope(query: Select[Any], scope: Scope) -> Select[Any]:
     if scope.unit_path is None:
         return query
-    unit_path: ColumnElement[str] = query.selected_columns.unit_path  # type: ignore[assignment]
+    unit_path: ColumnElement[str] = query.selected_columns.unit_path
     return query.where(unit_path.startswith(scope.unit_path))
