@@ -7,8 +7,8 @@ the same answer for every status.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
@@ -44,7 +44,7 @@ class Scope:
         return self.unit_path is None or (unit_path or "").startswith(self.unit_path)
 
 
-def learner_rows(today: date, window_days: int) -> Select[Any]:
+def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
     """One row per active account: user columns, unit, due date, latest record, started, status."""
     unit = aliased(OrgUnit)
     assignment_unit = aliased(OrgUnit)
@@ -105,7 +105,7 @@ def learner_rows(today: date, window_days: int) -> Select[Any]:
     )
 
 
-def in_scope(query: Select[Any], scope: Scope) -> Select[Any]:
+def in_scope(query: Select[*tuple[Any, ...]], scope: Scope) -> Select[*tuple[Any, ...]]:
     if scope.unit_path is None:
         return query
     unit_path: ColumnElement[str] = query.selected_columns.unit_path
