@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from course.extensions import db
 from course.models import AuditEvent, User
@@ -19,5 +20,17 @@ def record(action: str, *, subject: str = "", actor: User | None = None, **detai
     db.session.add(
         AuditEvent(
             action=action, subject=subject, actor_id=actor.id if actor else None, details=details, ip=ip
+        )
+    )
+
+
+def trail_for(subject: str, limit: int = 100) -> list[AuditEvent]:
+    """The latest events about one subject, newest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.subject == subject)
+            .order_by(AuditEvent.at.desc())
+            .limit(limit)
         )
     )

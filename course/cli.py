@@ -8,6 +8,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from course import demo, migrate
 from course.accounts import create_user
+from course.admin.import_cli import IMPORTS
+from course.admin.report_cli import export_cli, reminders_cli
 from course.auth.passwords import password_problem
 from course.content import content_cli
 from course.extensions import db
@@ -66,5 +68,5 @@ def seed_demo() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_cli, create_admin, seed_demo, content_cli):
+    for command in (db_cli, create_admin, seed_demo, content_cli, reminders_cli, export_cli, *IMPORTS):
         app.cli.add_command(command)

@@ -52,4 +52,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "QUIZ_ATTEMPT_HOURS": int(os.environ.get("QUIZ_ATTEMPT_HOURS", 24)),
         "QUIZ_DAILY_ATTEMPT_LIMIT": int(os.environ.get("QUIZ_DAILY_ATTEMPT_LIMIT", 0)),
         "ORG_TIMEZONE": os.environ.get("ORG_TIMEZONE", "Europe/London"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", 25)),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "training@localhost"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }

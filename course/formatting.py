@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 from course.database import utcnow
-from course.records.rules import window_opens
+from course.records.rules import Status, window_opens
 
 
 def _zone() -> ZoneInfo:
@@ -38,3 +38,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(renewal_from)
     app.add_template_global(utcnow, "now")
+    app.add_template_global(Status, "Status")

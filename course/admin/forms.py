@@ -1,13 +1,19 @@
-"""Administration forms."""
+"""Administration forms for people."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from course.models import JobRole, Role
+
+ACCESS = [
+    SelectChoice(Role.LEARNER.value, "Learner"),
+    SelectChoice(Role.MANAGER.value, "Manager"),
+    SelectChoice(Role.ADMIN.value, "Administrator"),
+]
 
 
 class PersonForm(FlaskForm):
@@ -25,11 +31,15 @@ class PersonForm(FlaskForm):
     job_role = SelectField("Job role", choices=[SelectChoice(j.value, j.label) for j in JobRole])
     role = SelectField(
         "Access",
-        choices=[
-            SelectChoice(Role.LEARNER.value, "Learner"),
-            SelectChoice(Role.MANAGER.value, "Manager"),
-            SelectChoice(Role.ADMIN.value, "Administrator"),
-        ],
+        choices=ACCESS,
+        description="Managers see their unit's reports; administrators manage everything.",
     )
     unit = SelectField("Unit", coerce=int)
     submit = SubmitField("Add and create invitation link")
+
+
+class EditPersonForm(PersonForm):
+    active = BooleanField(
+        "Account active", description="A deactivated person cannot sign in. Their records are kept."
+    )
+    submit = SubmitField("Save changes")

@@ -1,0 +1,126 @@
+"""Sending e-mail over SMTP: one connection for a batch of messages, settings from the app config."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Iterable, Mapping
+from email import policy
+from email.message import EmailMessage
+from email.utils import getaddresses
+from types import TracebackType
+from typing import Any
+
+
+class MailError(RuntimeError):
+    """The mail server could not be reached or would not take a message; the message says what to fix."""
+
+
+class Mailer:
+    """Use as `with Mailer(app.config) as mailer: mailer.send(mailer.compose(...))`."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.host: str = config["SMTP_HOST"]
+        self.port: int = int(config["SMTP_PORT"])
+        self.username: str = config["SMTP_USERNAME"]
+        self.password: str = config["SMTP_PASSWORD"]
+        self.starttls: bool = bool(config["SMTP_STARTTLS"])
+        self.sender: str = config["MAIL_FROM"]
+        self._smtp: smtplib.SMTP | None = None
+
+    def compose(self, *, to: str, subject: str, body: str, cc: Iterable[str] = ()) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        copies = list(cc)
+        if copies:
+            message["Cc"] = ", ".join(copies)
+        message["Subject"] = subject
+        message.set_content(body)
+        return message
+
+    def __enter__(self) -> Mailer:
+        where = f"{self.host}:{self.port}"
+        try:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=30)
+        except OSError as error:
+            raise MailError(
+                f"Could not connect to the mail server at {where} ({error}). "
+                "Check SMTP_HOST and SMTP_PORT, and that the server is running."
+            ) from error
+        try:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password)
+        except smtplib.SMTPAuthenticationError as error:
+            smtp.close()
+            raise MailError(
+                f"The mail server at {where} did not accept the username and password. "
+                "Check SMTP_USERNAME and SMTP_PASSWORD."
+            ) from error
+        except (smtplib.SMTPException, OSError) as error:
+            smtp.close()
+            raise MailError(
+                f"Could not start a secure session with the mail server at {where} ({error}). "
+                "Check SMTP_STARTTLS and the server's certificate."
+            ) from error
+        self._smtp = smtp
+        return self
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver to every recipient (To and Cc) or to none: if the server refuses any of them, the
+        message is abandoned and MailError says which address was refused."""
+        if self._smtp is None:
+            raise RuntimeError("Mailer.send is only available inside `with Mailer(...)`.")
+        smtp, to = self._smtp, message["To"]
+        recipients = [
+            address for _, address in getaddresses([*message.get_all("To", []), *message.get_all("Cc", [])])
+        ]
+        international = not all(address.isascii() for address in [self.sender, *recipients])
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            _accepted(smtp, smtp.mail(self.sender, ["SMTPUTF8", "BODY=8BITMIME"] if international else []))
+            for address in recipients:
+                _accepted(smtp, smtp.rcpt(address), address)
+            smtp.data(message.as_bytes(policy=policy.SMTPUTF8 if international else policy.SMTP))
+        except (smtplib.SMTPException, OSError) as error:
+            raise MailError(f"The mail server refused the message to {to}: {_reason(error)}") from error
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+class _Refused(smtplib.SMTPResponseException):
+    def __init__(self, code: int, reply: bytes, address: str) -> None:
+        super().__init__(code, reply)
+        self.address = address
+
+
+def _accepted(smtp: smtplib.SMTP, reply: tuple[int, bytes], address: str = "") -> None:
+    """Abandon the message unless the server accepted this step (a 2xx reply)."""
+    code, text = reply
+    if not 200 <= code < 300:
+        smtp.rset()
+        raise _Refused(code, text, address)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else ""
+        which = (
+            f"it would not accept {error.address} " if isinstance(error, _Refused) and error.address else ""
+        )
+        return f"{which}({error.smtp_code} {text.strip()})"
+    return str(error) or type(error).__name__

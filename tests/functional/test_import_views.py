@@ -1,0 +1,80 @@
+"""The import pages: upload, see every row's problems or a preview, confirm, and nothing half-written."""
+
+import io
+
+import pytest
+
+from course.models import AuditEvent, Role, User
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def admin(web, make_user, org_unit):
+    trust = org_unit("Trust", "organisation")
+    org_unit("School", "site", trust)
+    make_user("admin@example.org", role=Role.ADMIN, unit=trust)
+    web.login("admin@example.org")
+
+
+def upload(web, content: bytes, kind="people"):
+    return web.submit(
+        "/admin/import",
+        {"kind": kind, "file": (io.BytesIO(content), "staff.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+GOOD = b"email,name,job_role,unit_path,role\nann@example.org,Ann Ash,teacher,Trust / School,\nbo@example.org,Bo Birch,nurse,Trust,manager\n"
+
+
+def test_preview_then_confirm_imports_everyone(admin, web, db):
+    preview = upload(web, GOOD)
+    page = text(preview)
+    assert preview.status_code == 200 and "2 to add, 0 to update" in page and "ann@example.org" in page
+    assert db.query(User).count() == 1  # nothing saved before confirming
+    token_page = page
+    import re
+
+    data = re.search(r'name="content" type="hidden" value="([^"]+)"', token_page).group(1)
+    done = web.submit("/admin/people", {"kind": "people", "content": data}, action="/admin/import/confirm")
+    assert done.headers["Location"] == "/admin/people"
+    assert "Imported: 2 added, 0 updated, 0 unchanged." in text(web.get("/admin/people"))
+    assert db.query(User).filter_by(email="bo@example.org").one().role == "manager"
+    assert db.query(AuditEvent).filter_by(action="people.imported").count() == 1
+
+
+def test_errors_are_listed_by_row_and_nothing_is_offered(admin, web, db):
+    bad = b"email,name,job_role,unit_path,role\nann@example.org,Ann,teacher,Trust / Nowhere,\nann@example.org,Ann,pilot,Trust,boss\n"
+    response = upload(web, bad)
+    page = text(response)
+    assert response.status_code == 422 and "nothing will be imported" in page
+    assert "Row 2:" in page and "Row 3:" in page
+    assert "Import 2 rows" not in page
+    assert db.query(User).count() == 1
+
+
+def test_wrong_encoding_is_explained(admin, web):
+    response = upload(
+        web, "email,name,job_role,unit_path,role\nzoe@example.org,Zoë,teacher,Trust,\n".encode("cp1252")
+    )
+    assert response.status_code == 422 and "CSV UTF-8" in text(response)
+
+
+def test_missing_file_is_explained(admin, web):
+    response = web.submit("/admin/import", {"kind": "people"}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "Choose a CSV file to upload." in text(response)
+
+
+def test_tampered_confirmation_is_refused(admin, web, db):
+    response = web.submit(
+        "/admin/people", {"kind": "people", "content": "%%%not-base64"}, action="/admin/import/confirm"
+    )
+    assert response.status_code == 400 and db.query(User).count() == 1
+
+
+def test_oversized_upload_is_a_clear_413(admin, web):
+    response = upload(web, b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 413 and "too large" in text(response)
