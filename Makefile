@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev db seed test test-sqlite test-postgres lint typecheck content-check clean
+.PHONY: help run install install-dev db seed test lint typecheck format content-check screenshots clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -47,6 +47,14 @@ typecheck: install-dev ## Check types (mypy on course/)
 
 test: install-dev ## Run every check and test, on SQLite and on a real PostgreSQL server
 	bash scripts/test.sh
+
+format: install-dev ## Format the code (ruff format) and apply safe lint fixes
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+screenshots: install-dev ## Refresh the README screenshots from the browser tests
+	bash scripts/system-deps.sh
+	$(BIN)/pytest -q -p no:cacheprovider tests/browser/test_course_pages.py tests/browser/test_quiz_journey.py tests/browser/test_admin_journey.py
+	cp test-artifacts/learner-home.png test-artifacts/scenario-feedback.png test-artifacts/quiz-feedback.png test-artifacts/admin-dashboard.png docs/screenshots/
 
 clean: ## Remove the virtual environment, the local database and caches
 	rm -rf $(VENV) instance .pgdata .pytest_cache .mypy_cache .ruff_cache test-artifacts
