@@ -60,3 +60,20 @@ def test_support_is_one_click_from_every_page(page: Page, live_server, make_user
         page.goto(f"{live_server}{path}")
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Need support now?").click()
         expect(page.get_by_role("heading", name="Need support now?", level=1)).to_be_visible()
+
+
+def test_nurse_sees_the_nurse_pathway(page: Page, app, live_server, make_user, sign_in, axe):
+    make_user("nadia@example.org", job_role=JobRole.NURSE)
+    sign_in(page, "nadia@example.org", PASSWORD)
+    module = app.extensions["course"].module("referring")
+    nurse = next(s for s in module.sections if s.audiences == ("nurse",))
+    teacher = next(s for s in module.sections if s.audiences == ("teacher",))
+    page.goto(f"{live_server}/modules/referring")
+    expect(page.get_by_role("link", name=nurse.title)).to_be_visible()
+    expect(page.get_by_role("link", name=teacher.title)).to_have_count(0)
+    page.get_by_role("link", name=nurse.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(nurse.title)
+    expect(page.get_by_text("psychosocial assessment").first).to_be_visible()
+    axe(page)
+    page.goto(f"{live_server}/pathway")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("healthcare staff")

@@ -1,0 +1,115 @@
+"""Every route of the app, and what each kind of visitor may do there: the authorization matrix.
+
+A test compares this table with the app's URL map, so a route added later without a row fails the suite.
+Outcomes: OK (served: a page, a form error or a redirect onward), LOGIN (sent to sign in), DENY (403),
+HIDE (404: another person's thing, or outside a manager's units, answered as if it did not exist).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, NamedTuple
+
+OK, LOGIN, DENY, HIDE = "ok", "sign-in", "403", "404"
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Route(NamedTuple):
+    endpoint: str
+    method: str
+    path: str  # {placeholders} are filled from the test world
+    anonymous: str
+    learner: str
+    other_manager: str  # a manager of a unit the learner is not in
+    manager: str  # the learner's manager
+    admin: str
+
+    def expected(self, visitor: str) -> str:
+        return str(getattr(self, visitor))
+
+
+# fmt: off
+ROUTES = [
+    # endpoint                  method  path                                   anon   learner other  manager admin
+    Route("static",             "GET",  "/static/site.css",                    OK,    OK,    OK,    OK,    OK),
+    Route("health.healthz",     "GET",  "/healthz",                            OK,    OK,    OK,    OK,    OK),
+    Route("auth.login",         "GET",  "/sign-in",                            OK,    OK,    OK,    OK,    OK),
+    Route("auth.login",         "POST", "/sign-in",                            OK,    OK,    OK,    OK,    OK),
+    Route("auth.logout",        "POST", "/sign-out",                           LOGIN, OK,    OK,    OK,    OK),
+    Route("auth.change_password", "GET", "/account/password",                  LOGIN, OK,    OK,    OK,    OK),
+    Route("auth.change_password", "POST", "/account/password",                 LOGIN, OK,    OK,    OK,    OK),
+    Route("auth.accept_invitation", "GET", "/invitation/{invite}",             OK,    OK,    OK,    OK,    OK),
+    Route("auth.accept_invitation", "POST", "/invitation/{invite}",            OK,    OK,    OK,    OK,    OK),
+    Route("auth.reset_password", "GET", "/reset/{reset}",                      OK,    OK,    OK,    OK,    OK),
+    Route("auth.reset_password", "POST", "/reset/{reset}",                     OK,    OK,    OK,    OK,    OK),
+    Route("learning.support",   "GET",  "/support",                            OK,    OK,    OK,    OK,    OK),
+    Route("learning.accessibility", "GET", "/accessibility",                   OK,    OK,    OK,    OK,    OK),
+    Route("records.verify",     "GET",  "/verify/{code}",                      OK,    OK,    OK,    OK,    OK),
+    Route("learning.home",      "GET",  "/",                                   LOGIN, OK,    OK,    OK,    OK),
+    Route("learning.content_note", "GET", "/content-note",                     LOGIN, OK,    OK,    OK,    OK),
+    Route("learning.content_note", "POST", "/content-note",                    LOGIN, OK,    OK,    OK,    OK),
+    Route("learning.module",    "GET",  "/modules/{module}",                   LOGIN, OK,    OK,    OK,    OK),
+    Route("learning.section",   "GET",  "/modules/{module}/{section}",         LOGIN, OK,    OK,    OK,    OK),
+    Route("learning.module_end", "GET", "/modules/{module}/end",               LOGIN, OK,    OK,    OK,    OK),
+    Route("learning.choose",    "POST", "/modules/{module}/scenarios/{scenario}", LOGIN, OK, OK,    OK,    OK),
+    Route("learning.pathway_chart", "GET", "/pathway",                         LOGIN, OK,    OK,    OK,    OK),
+    Route("learning.quick_reference", "GET", "/quick-reference",               LOGIN, OK,    OK,    OK,    OK),
+    Route("quizzes.overview",   "GET",  "/modules/{module}/quiz",              LOGIN, OK,    OK,    OK,    OK),
+    Route("quizzes.start",      "POST", "/modules/{module}/quiz",              LOGIN, OK,    OK,    OK,    OK),
+    Route("quizzes.rate",       "POST", "/modules/{module}/confidence/pre",    LOGIN, OK,    OK,    OK,    OK),
+    Route("quizzes.attempt",    "GET",  "/quiz/attempts/{attempt}",            LOGIN, OK,    HIDE,  HIDE,  HIDE),
+    Route("quizzes.submit",     "POST", "/quiz/attempts/{attempt}",            LOGIN, OK,    HIDE,  HIDE,  HIDE),
+    Route("quizzes.result",     "GET",  "/quiz/attempts/{attempt}/result",     LOGIN, OK,    HIDE,  HIDE,  HIDE),
+    Route("records.mine",       "GET",  "/records",                            LOGIN, OK,    OK,    OK,    OK),
+    Route("records.my_records_csv", "GET", "/records/my-records.csv",          LOGIN, OK,    OK,    OK,    OK),
+    Route("records.certificate", "GET", "/records/{record}/certificate.pdf",   LOGIN, OK,    HIDE,  HIDE,  HIDE),
+    Route("admin.dashboard",    "GET",  "/admin/",                             LOGIN, DENY,  OK,    OK,    OK),
+    Route("admin.learners",     "GET",  "/admin/learners",                     LOGIN, DENY,  OK,    OK,    OK),
+    Route("admin.learner",      "GET",  "/admin/learners/{learner}",           LOGIN, DENY,  HIDE,  OK,    OK),
+    Route("admin.export_completions", "GET", "/admin/completions.csv",         LOGIN, DENY,  OK,    OK,    OK),
+    Route("admin.reminders",    "GET",  "/admin/reminders",                    LOGIN, DENY,  OK,    OK,    OK),
+    Route("admin.send",         "POST", "/admin/reminders",                    LOGIN, DENY,  OK,    OK,    OK),
+    Route("admin.learning_gain", "GET", "/admin/learning-gain",                LOGIN, DENY,  OK,    OK,    OK),
+    Route("admin.people",       "GET",  "/admin/people",                       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.add_person",   "POST", "/admin/people",                       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.edit_person",  "GET",  "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.edit_person",  "POST", "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.reset_link",   "POST", "/admin/people/{learner}/reset-link",  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.assignments",  "GET",  "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.assignments",  "POST", "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.delete_assignment", "POST", "/admin/assignments/{assignment}/delete", LOGIN, DENY, DENY, DENY, OK),
+    Route("admin.settings",     "GET",  "/admin/settings",                     LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.settings",     "POST", "/admin/settings",                     LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.item_analysis", "GET", "/admin/quizzes",                      LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.audit",        "GET",  "/admin/audit",                        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.audit_csv",    "GET",  "/admin/audit.csv",                    LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.import_people", "GET", "/admin/import",                       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.import_people", "POST", "/admin/import",                      LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.confirm_import", "POST", "/admin/import/confirm",             LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("admin.revoke",       "POST", "/admin/records/{record}/revoke",      LOGIN, DENY,  DENY,  DENY,  OK),
+]
+# fmt: on
+
+# What a state-changing request sends besides its CSRF token: enough for the view to do its work.
+FORM_DATA: dict[str, dict[str, Any]] = {
+    "auth.login": {"email": "nobody@example.org", "password": "not the right password"},
+    "auth.accept_invitation": {"password": "one thing", "confirm": "another"},
+    "auth.reset_password": {"password": "one thing", "confirm": "another"},
+    "learning.choose": {"response": "not-a-response"},
+    "quizzes.rate": {"rating": "3"},
+    "admin.confirm_import": {
+        "kind": "people",
+        "content": base64.b64encode(b"email,name,job_role,unit_path\n").decode(),
+    },
+    "admin.revoke": {"reason": "Recorded in error"},
+}
+
+
+def url_rules(app: Any) -> set[tuple[str, str]]:
+    """(endpoint, method) for every rule of the app; HEAD and OPTIONS come with GET and every route."""
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method not in {"HEAD", "OPTIONS"}
+    }
