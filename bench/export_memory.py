@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from course import create_app
 from bench.server import SECRET_KEY
+from course import create_app
 
 STATUS = Path("/proc/self/status")
 

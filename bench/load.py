@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 LUA = Path(__file__).resolve().parent / "load.lua"
+SETTLE_SECONDS = 3
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -53,7 +55,7 @@ def _token(page: str) -> str:
 def check_page(base: str, path: str, cookie: str) -> None:
     """The session is accepted: the page answers 200 itself rather than sending to sign-in."""
     opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
+    request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})  # noqa: S310  (http://127.0.0.1)
     try:
         with opener.open(request, timeout=120) as answer:
             status = answer.status
@@ -69,7 +71,9 @@ def ensure_wrk() -> str:
     if found:
         return found
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        raise SystemExit("wrk is missing. Install it (Debian: apt-get install wrk) and run the benchmark again.")
+        raise SystemExit(
+            "wrk is missing. Install it (Debian: apt-get install wrk) and run the benchmark again."
+        )
     print("Installing wrk from Debian...")
     subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True)  # noqa: S607
     subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)  # noqa: S607
@@ -99,12 +103,15 @@ def wrk(base: str, path: str, load: Load, script_args: list[str]) -> dict[str, A
         *script_args,
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    time.sleep(SETTLE_SECONDS)  # let the workers finish the requests still queued before the next run
     line = next((text for text in output.splitlines() if text.startswith("BENCH ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no figures:\n{output}")
     raw = json.loads(line.removeprefix("BENCH "))
     seconds = raw["duration_us"] / 1e6
-    errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts"))
+    errors = sum(
+        raw[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+    )
     return {
         "requests": raw["requests"],
         "requests_per_s": round(raw["requests"] / seconds, 1),

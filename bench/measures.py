@@ -45,7 +45,9 @@ def time_item_analysis(module_id: str, runs: int = 5) -> dict[str, Any]:
 def people_file(folder: Path, count: int, seed: int = 2) -> Path:
     """A CSV file of `count` new people in the organisation's units (inside an app context)."""
     rng = random.Random(seed)  # noqa: S311  (synthetic data, the same for the same seed)
-    paths = list(unit_paths(db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.path)).tuples()).values())
+    paths = list(
+        unit_paths(db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.path)).tuples()).values()
+    )
     roles, weights = zip(*JOB_ROLES, strict=True)
     target = folder / "people.csv"
     with target.open("w", newline="", encoding="utf-8") as output:
@@ -53,7 +55,9 @@ def people_file(folder: Path, count: int, seed: int = 2) -> Path:
         writer.writerow(["email", "name", "job_role", "unit_path"])
         for n in range(count):
             role = rng.choices(roles, weights)[0]
-            writer.writerow([f"imported{n:06d}@example.org", f"Imported Person {n}", role.value, rng.choice(paths)])
+            writer.writerow(
+                [f"imported{n:06d}@example.org", f"Imported Person {n}", role.value, rng.choice(paths)]
+            )
     return target
 
 
@@ -62,7 +66,13 @@ def time_people_import(url: str, count: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         csv_file = people_file(Path(folder), count)
         db.session.rollback()
-        command = [str(Path(sys.executable).parent / "flask"), "--app", "course", "import-users", str(csv_file)]
+        command = [
+            str(Path(sys.executable).parent / "flask"),
+            "--app",
+            "course",
+            "import-users",
+            str(csv_file),
+        ]
         started = time.perf_counter()
         done = subprocess.run(command, env=server_env(url), cwd=ROOT, capture_output=True, text=True)  # noqa: S603
         seconds = time.perf_counter() - started

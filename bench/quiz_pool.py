@@ -58,7 +58,9 @@ def open_attempts(learners: list[tuple[int, str]], per_learner: int, seed: int =
     bank = course.banks[MODULE]
     rng = random.Random(seed)  # noqa: S311  (synthetic data, the same for the same seed)
     now = utcnow()
-    jobs = dict(db.session.execute(select(User.id, User.job_role).where(User.id.in_([u for u, _ in learners]))).all())
+    jobs = dict(
+        db.session.execute(select(User.id, User.job_role).where(User.id.in_([u for u, _ in learners]))).all()
+    )
     questions = {q.id: q for q in bank.questions}
     rows, bodies, owners = [], [], []
     for _ in range(per_learner):
@@ -78,11 +80,17 @@ def open_attempts(learners: list[tuple[int, str]], per_learner: int, seed: int =
             )
             bodies.append(
                 urlencode(
-                    [(f"q-{d.question_id}", o) for d in drawn for o in sorted(questions[d.question_id].correct_ids)]
+                    [
+                        (f"q-{d.question_id}", o)
+                        for d in drawn
+                        for o in sorted(questions[d.question_id].correct_ids)
+                    ]
                 )
             )
             owners.append(user_id)
-    result = db.session.execute(insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True), rows)
+    result = db.session.execute(
+        insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True), rows
+    )
     ids = list(result.scalars())
     db.session.commit()
     return [OpenAttempt(u, a, b) for u, a, b in zip(owners, ids, bodies, strict=True)]

@@ -27,7 +27,8 @@ def database_url(postgres: bool) -> str:
         return f"sqlite:///{SQLITE_FILE}"
     script = ROOT / "scripts" / "postgres.sh"
     env = {**os.environ, "PGDATABASE_NAME": "course_bench"}
-    found = subprocess.run(["bash", str(script)], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    command = ["bash", str(script)]
+    found = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603,S607
     return found.stdout.strip()
 
 

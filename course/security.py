@@ -75,8 +75,11 @@ def next_or(default: str) -> str:
 
 
 def is_safe_next(target: str | None) -> bool:
-    """Only paths on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    """Only paths on this site: no scheme, no host, no protocol-relative or backslash tricks, and no
+    control characters (a browser drops tabs and newlines; a newline cannot go in a header at all)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc

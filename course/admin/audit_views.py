@@ -10,13 +10,14 @@ from datetime import UTC, datetime, time, timedelta
 
 from flask import Response, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
 from course.admin import bp
 from course.admin.export import inert
+from course.admin.paging import paginate
 from course.extensions import db
 from course.models import AuditEvent, Role, User
 from course.security import roles_required
@@ -55,20 +56,7 @@ def _query(form: AuditFilters) -> Select[AuditEvent, str]:
 def audit() -> str:
     form = AuditFilters(request.args)
     form.validate()
-    query = _query(form)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template(
-        "admin/audit.html",
-        form=form,
-        events=events,
-        total=total,
-        page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        args=args,
-    )
+    return render_template("admin/audit.html", form=form, page=paginate(_query(form), PAGE_SIZE))
 
 
 @bp.get("/audit.csv")

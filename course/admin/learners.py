@@ -12,6 +12,7 @@ from wtforms.validators import Optional
 from course import org
 from course.admin import bp
 from course.admin.common import STAFF, person_in_scope, report_context
+from course.admin.paging import paginate
 from course.admin.status import in_scope, learner_rows
 from course.admin.units import unit_choices
 from course.audit import trail_for
@@ -71,22 +72,9 @@ def learners() -> str:
         query = query.where(rows.c.status == form.status.data)
     if form.due_before.data:
         query = query.where(rows.c.due_on <= form.due_before.data)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     order = rows.c[SORTS.get(form.sort.data or "name", "name")]
-    found = db.session.execute(
-        query.order_by(order.is_(None), order, rows.c.name).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template(
-        "admin/learners.html",
-        form=form,
-        rows=found,
-        total=total,
-        page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        args=args,
-    )
+    page = paginate(query.order_by(order.is_(None), order, rows.c.name), PAGE_SIZE)
+    return render_template("admin/learners.html", form=form, page=page)
 
 
 @bp.get("/learners/<int:user_id>")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from course.accounts import create_user
 from course.admin import bp
 from course.admin.forms import EditPersonForm, PersonForm
+from course.admin.paging import paginate
 from course.admin.units import unit_choices
 from course.audit import record
 from course.auth import services as accounts
@@ -23,32 +24,14 @@ from course.security import roles_required
 PAGE_SIZE = 50
 
 
-def _people(search: str, page: int) -> tuple[list[User], int]:
-    query = select(User).options(selectinload(User.unit))
+def _render(form: PersonForm, link: str | None = None, status: int = 200) -> tuple[str, int]:
+    search = request.args.get("q", "").strip()
+    query = select(User).options(selectinload(User.unit)).order_by(User.name)
     if search:
         needle = f"%{search.lower()}%"
         query = query.where(or_(func.lower(User.name).like(needle), User.email.like(needle)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = db.session.scalars(
-        query.order_by(User.name).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return list(users), total
-
-
-def _render(form: PersonForm, link: str | None = None, status: int = 200) -> tuple[str, int]:
-    search = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    users, total = _people(search, page)
-    return render_template(
-        "admin/people.html",
-        users=users,
-        total=total,
-        page=page,
-        search=search,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        form=form,
-        link=link,
-    ), status
+    page = paginate(query, PAGE_SIZE, scalars=True)
+    return render_template("admin/people.html", page=page, search=search, form=form, link=link), status
 
 
 def _new_form(*, blank: bool = False) -> PersonForm:

@@ -1,0 +1,175 @@
+"""`python -m bench`: build a synthetic organisation, serve it with gunicorn on 127.0.0.1, load it with wrk,
+and report requests per second and latency per endpoint against a floor route.
+
+Every run starts from an empty database. Options: --learners, --units, --postgres, --seconds, --workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import func, select
+
+from bench import generate, load, measures, quiz_pool, report, server
+from course import create_app
+from course.auth.passwords import hash_password
+from course.database import Base, utcnow
+from course.extensions import db
+
+PASSWORD = "bench password for load tests"  # noqa: S105  (synthetic accounts on a throwaway server)
+IMPORT_PEOPLE = 66_000
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    who: str  # "anyone", "learner" or "admin"
+    alone: bool = False  # also measured one connection at a time (the latency targets)
+
+
+def endpoints(site_id: int) -> list[Endpoint]:
+    return [
+        Endpoint("floor", "/healthz", "anyone"),
+        Endpoint("learner home", "/", "learner"),
+        Endpoint("section page", "/modules/understanding/what-self-harm-is", "learner"),
+        Endpoint("admin dashboard", "/admin/", "admin", alone=True),
+        Endpoint(
+            "filtered learner list",
+            f"/admin/learners?unit={site_id}&job_role=teacher&status=Overdue&sort=due",
+            "admin",
+            alone=True,
+        ),
+        Endpoint("item analysis", f"/admin/quizzes?module={quiz_pool.MODULE}", "admin"),
+        Endpoint("completion CSV export", "/admin/completions.csv", "admin"),
+    ]
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=10_000, help="learners to generate (default 10,000)")
+    parser.add_argument("--units", type=int, default=200, help="organisation units (default 200)")
+    parser.add_argument("--postgres", action="store_true", help="use the local PostgreSQL test server")
+    parser.add_argument("--seconds", type=int, default=10, help="load time per endpoint (default 10)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--pool", type=int, default=8000, help="open quiz attempts to submit (default 8,000)")
+    return parser.parse_args()
+
+
+def build(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    """A fresh database with the organisation, and what the load needs from it."""
+    server.fresh_schema(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": server.SECRET_KEY})
+    with app.app_context():
+        today = utcnow().date()
+        password_hash = hash_password(PASSWORD)  # once: every account shares it
+        org = generate.build_organisation(args.units, today, password_hash)
+        with click.progressbar(length=args.learners, label="Generating learners") as bar:
+            generate.add_learners(org, args.learners, today, password_hash, progress=bar.update)
+        settled = quiz_pool.settled_learners(today, 17)
+        pool = quiz_pool.open_attempts(settled[1:], max(args.pool // 16, 1))
+        built = {
+            "org": org,
+            "learner": settled[0][1],
+            "pool": pool,
+            "rows": {
+                t.name: db.session.scalar(select(func.count()).select_from(t))
+                for t in Base.metadata.sorted_tables
+            },
+            "item_analysis": measures.time_item_analysis(quiz_pool.MODULE),
+            "emails": {uid: email for uid, email in settled[1:]},
+        }
+        db.session.remove()
+        db.engine.dispose()  # type: ignore[union-attr]
+    return built
+
+
+def run_load(args: argparse.Namespace, url: str, built: dict[str, Any], folder: Path) -> list[dict[str, Any]]:
+    steady = load.Load(args.threads, args.connections, args.seconds)
+    alone = load.Load(1, 1, max(args.seconds // 2, 3))
+    results = []
+    with server.gunicorn(url, args.workers, folder / "gunicorn.log") as base:
+        sessions = {
+            "anyone": "",
+            "learner": load.sign_in(base, built["learner"], PASSWORD).cookie,
+            "admin": load.sign_in(base, generate.ADMIN_EMAIL, PASSWORD).cookie,
+        }
+        for endpoint in endpoints(built["org"].site_ids[0]):
+            load.check_page(base, endpoint.path, sessions[endpoint.who])
+            print(f"Loading {endpoint.name}: {endpoint.path}")
+            figures = load.wrk(base, endpoint.path, steady, ["get", sessions[endpoint.who]])
+            if endpoint.alone:
+                figures["alone"] = load.wrk(base, endpoint.path, alone, ["get", sessions[endpoint.who]])
+            results.append({"name": endpoint.name, "method": "GET", "path": endpoint.path, **figures})
+        print("Loading quiz submit: POST /quiz/attempts/<id>")
+        posts = write_posts(base, built, folder / "posts.tsv")
+        figures = load.wrk(base, "/quiz/attempts/1", steady, ["post", str(posts), str(args.threads)])
+        results.append({"name": "quiz submit", "method": "POST", "path": "/quiz/attempts/<id>", **figures})
+    floor = results[0]["requests_per_s"]
+    for result in results:
+        result["ratio_to_floor"] = round(result["requests_per_s"] / floor, 2)
+    return results
+
+
+def write_posts(base: str, built: dict[str, Any], target: Path) -> Path:
+    """One line per open attempt: its address, its owner's session cookie, and the right answers."""
+    signed = {uid: load.sign_in(base, email, PASSWORD) for uid, email in built["emails"].items()}
+    with target.open("w") as output:
+        for attempt in built["pool"]:
+            session = signed[attempt.user_id]
+            body = f"csrf_token={session.csrf_token}&{attempt.answers}"
+            output.write(f"/quiz/attempts/{attempt.attempt_id}\t{session.cookie}\t{body}\n")
+    return target
+
+
+def main() -> None:
+    args = arguments()
+    load.ensure_wrk()
+    url = server.database_url(args.postgres)
+    started = datetime.now(UTC)
+    built = build(args, url)
+    with tempfile.TemporaryDirectory() as work:
+        endpoint_results = run_load(args, url, built, Path(work))
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": server.SECRET_KEY})
+    with app.app_context():
+        graded = quiz_pool.graded([a.attempt_id for a in built["pool"]])
+        print("Measuring the export's memory and the import of 66,000 people")
+        export = measures.export_memory(url, generate.ADMIN_EMAIL, PASSWORD)
+        imported = measures.time_people_import(url, IMPORT_PEOPLE)
+    submitted = endpoint_results[-1]["requests"]
+    results: dict[str, Any] = {
+        "when": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "command": shlex.join(["python", "-m", "bench", *sys.argv[1:]]),
+        "machine": report.machine(),
+        "database": "postgresql" if args.postgres else "sqlite",
+        "learners": args.learners,
+        "units": args.units,
+        "rows": built["rows"],
+        "workers": args.workers,
+        "load": {"threads": args.threads, "connections": args.connections, "seconds": args.seconds},
+        "endpoints": endpoint_results,
+        "quiz_submit": {"pool": len(built["pool"]), "graded": graded, "replays": max(submitted - graded, 0)},
+        "item_analysis": built["item_analysis"],
+        "export": export,
+        "import": imported,
+    }
+    results["targets"] = report.targets(results)
+    saved = report.save(results)
+    print()
+    print(saved.read_text())
+    print(f"Saved {saved} and {saved.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Hostile input to the account forms: sign-in (and where it sends you next), and setting a password from a link."""
+
+from datetime import timedelta
+from urllib.parse import quote, urljoin, urlsplit
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course.auth import services as accounts
+from course.auth.passwords import password_problem
+from course.auth.routes import SIGN_IN_FAILED
+from course.extensions import db
+from tests.fixtures.app import PASSWORD
+from tests.security.conftest import token
+from tests.security.strategies import assert_shown_escaped, counted, emails, texts
+
+OFFSITE = ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "\\\\evil.example"]
+
+
+def no_limits(app):
+    app.config["LOGIN_RATE_LIMIT"] = "1000000 per minute"
+    app.config["LOCKOUT_THRESHOLD"] = 1_000_000
+
+
+@given(email=st.one_of(emails(), st.just("learner@example.org")), password=texts(200))
+def test_sign_in_with_any_input_fails_safely(world, email, password):
+    no_limits(world.app)
+    client = world.client("anonymous")
+    response = client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token(client)})
+    counted("sign-in", response.status_code)
+    assert response.status_code == 200  # never signed in, never an error
+    page = response.get_data(as_text=True)
+    assert SIGN_IN_FAILED in page or "Enter your" in page or "Field cannot be longer" in page
+    assert_shown_escaped(page, email, password)
+
+
+def browser_target(location):
+    """Where a browser goes for a Location header: it drops tabs and newlines and reads \\ as /."""
+    cleaned = "".join(c for c in location if c not in "\t\n\r").strip("\x00\x01\x02 ").replace("\\", "/")
+    return urlsplit(urljoin("http://localhost/sign-in", cleaned))
+
+
+@given(target=st.one_of(texts(100), st.sampled_from(OFFSITE), st.builds("/{}".format, texts(50))))
+def test_sign_in_never_sends_you_off_the_site(world, target):
+    no_limits(world.app)
+    client = world.client("anonymous")
+    data = {"email": "learner@example.org", "password": PASSWORD, "csrf_token": token(client)}
+    response = client.post(f"/sign-in?next={quote(target, safe='')}", data=data)
+    counted("sign-in next address", response.status_code)
+    assert response.status_code == 302
+    where = browser_target(response.headers["Location"])
+    assert (where.scheme, where.netloc) == ("http", "localhost"), response.headers["Location"]
+
+
+@given(password=texts(150), confirm=texts(150), same=st.booleans())
+def test_setting_a_password_from_a_link_with_any_input(world, password, confirm, same):
+    no_limits(world.app)
+    confirm = password if same else confirm
+    with world.app.app_context():
+        invitee = db.session.merge(world.people["invitee"])
+        link = accounts.issue_token(invitee, accounts.INVITE, timedelta(days=1), None)
+        db.session.remove()
+    client = world.client("anonymous")
+    data = {"password": password, "confirm": confirm, "csrf_token": token(client)}
+    response = client.post(f"/invitation/{link}", data=data)
+    counted("invitation: set a password", response.status_code)
+    acceptable = password == confirm and password_problem(password, personal=("invitee@example.org", "Invitee"))
+    assert response.status_code == (302 if password and acceptable is None else 200)
+    assert_shown_escaped(response.get_data(as_text=True), password, confirm)

@@ -1,0 +1,74 @@
+"""Every route of the table, given hostile path values, query strings and form fields: no server errors."""
+
+from urllib.parse import quote, urlencode
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course.extensions import limiter
+from tests.security.conftest import VISITORS, token
+from tests.security.routes import FORM_DATA, OK, ROUTES, STATE_CHANGING
+from tests.security.strategies import assert_shown_escaped, counted, numbers, texts
+
+# Every name a form or query string of the app reads, so that hostile values reach real code.
+FIELDS = [
+    *{name for data in FORM_DATA.values() for name in data},
+    *"q page unit job_role status due_before sort action actor since until audience next back".split(),
+    *"name email role active target due_on org_name region policy_url certificate_months".split(),
+    *"pass_mark expiring_window_days reminder_interval_days current password confirm rating".split(),
+    *"response kind content file safeguarding_lead_contact wellbeing_contact".split(),
+]
+PLACES = ["learner", "record", "attempt", "assignment", "module", "section", "scenario", "code"]
+GETS = [route for route in ROUTES if route.method == "GET" and route.endpoint != "static"]
+POSTS = [route for route in ROUTES if route.method in STATE_CHANGING]
+
+
+def values():
+    return st.one_of(texts(100), numbers(), st.lists(texts(30), max_size=3))
+
+
+def fill(route, ids, hostile):
+    """The route's path, with some placeholders given hostile values (made safe for a path segment)."""
+    filled = {name: quote(hostile.get(name, str(value)), safe="") or "x" for name, value in ids.items()}
+    return route.path.format(**filled)
+
+
+def fresh_limits(app):
+    """The rate limits are tested elsewhere; here they would only stop the fuzzing."""
+    with app.app_context():
+        limiter.reset()
+
+
+def allowed_visitor(route):
+    return next(v for v in reversed(VISITORS) if route.expected(v) == OK)
+
+
+@given(
+    route=st.sampled_from(GETS),
+    args=st.dictionaries(st.sampled_from(FIELDS), values(), max_size=5),
+    hostile=st.dictionaries(st.sampled_from(PLACES), st.one_of(numbers(), texts(40)), max_size=2),
+)
+def test_pages_with_any_query_string_and_path(world, route, args, hostile):
+    fresh_limits(world.app)
+    client = world.client(allowed_visitor(route))
+    response = client.get(f"{fill(route, world.ids, hostile)}?{urlencode(args, doseq=True)}")
+    counted("query strings and paths of every page", response.status_code)
+    assert response.status_code in (200, 302, 400, 404, 410)
+    if response.mimetype == "text/html":
+        assert_shown_escaped(response.get_data(as_text=True), *args.values(), *hostile.values())
+
+
+@given(
+    route=st.sampled_from(POSTS),
+    form=st.dictionaries(st.sampled_from(FIELDS), values(), max_size=8),
+    keep=st.booleans(),
+)
+def test_every_form_with_any_fields(world, route, form, keep):
+    fresh_limits(world.app)
+    client = world.client(allowed_visitor(route))
+    data = {**(FORM_DATA.get(route.endpoint, {}) if keep else {}), **form, "csrf_token": token(client)}
+    response = client.post(route.path.format(**world.ids), data=data)
+    counted("fields of every form", response.status_code)
+    assert response.status_code in (200, 302, 400, 404, 410, 422)
+    if response.mimetype == "text/html":
+        assert_shown_escaped(response.get_data(as_text=True), *form.values())
