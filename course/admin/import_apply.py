@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import Executable, insert, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from course.admin.csv_table import RowError
 from course.admin.imports import (
     CompletionsPlan,
     ImportCounts,
     ImportFailed,
     PeoplePlan,
     PersonRow,
-    RowError,
     chunks,
     org_zone,
 )

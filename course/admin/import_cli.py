@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from course.admin.csv_table import RowError
 from course.admin.import_apply import apply_completions_import, apply_people_import
 from course.admin.imports import (
     ImportFailed,
-    RowError,
     org_zone,
     plan_completions_import,
     plan_people_import,

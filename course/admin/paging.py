@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ from flask import request
 from sqlalchemy import Select, func, select
 
 from course.extensions import db
+from course.security import bounded_int
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,10 @@ class Page:
 
 def paginate(query: Select[*tuple[Any, ...]], size: int, *, scalars: bool = False) -> Page:
     """The page named by the request's `page` argument (1 when missing or nonsense), in two statements."""
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = max(request.args.get("page", 1, type=bounded_int) or 1, 1)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     window = query.limit(size).offset((number - 1) * size)
-    items: list[Any]
-    if scalars:
-        items = list(db.session.scalars(window))
-    else:
-        items = list(db.session.execute(window))
+    rows: Iterable[Any] = db.session.scalars(window) if scalars else db.session.execute(window)
+    items = list(rows)
     args = {key: value for key, value in request.args.items() if key != "page"}
     return Page(items, total, number, size, args)

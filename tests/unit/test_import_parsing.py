@@ -2,16 +2,9 @@ from datetime import date
 
 import pytest
 
-from course.admin.imports import (
-    SAVE_AS_UTF8,
+from course.admin.csv_table import SAVE_AS_UTF8, RowError, column_key, read_table
+from course.admin.import_cells import (
     BadCell,
-    CompletionRow,
-    PeoplePlan,
-    PersonRow,
-    RowError,
-    column_key,
-    describe_changes,
-    number_cycles,
     parse_completed_on,
     parse_course_version,
     parse_email,
@@ -21,10 +14,10 @@ from course.admin.imports import (
     parse_role,
     parse_unit,
     path_key,
-    read_table,
     unit_lookup,
     unit_paths,
 )
+from course.admin.imports import CompletionRow, PeoplePlan, PersonRow, describe_changes, number_cycles
 from course.models import JobRole, Role
 
 TODAY = date(2026, 6, 15)
