@@ -56,5 +56,16 @@ screenshots: install-dev ## Refresh the README screenshots from the browser test
 	$(BIN)/pytest -q -p no:cacheprovider tests/browser/test_course_pages.py tests/browser/test_quiz_journey.py tests/browser/test_admin_journey.py
 	cp test-artifacts/learner-home.png test-artifacts/scenario-feedback.png test-artifacts/quiz-feedback.png test-artifacts/admin-dashboard.png docs/screenshots/
 
+.PHONY: bench
+bench: install-dev ## Benchmark 10,000 learners on SQLite (BENCH_ARGS="--postgres --learners 100000" for PostgreSQL)
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+.PHONY: check-security
+check-security: install-dev ## The security suite's long run (over 10,000 fuzz cases), on SQLite and PostgreSQL
+	SECURITY_FUZZ=long $(BIN)/pytest -p no:cacheprovider tests/security
+	url=$$(bash scripts/postgres.sh); SECURITY_FUZZ=long TEST_DATABASE_URL="$$url" \
+	  $(BIN)/pytest -p no:cacheprovider tests/security; status=$$?; bash scripts/postgres.sh stop; exit $$status
+
 clean: ## Remove the virtual environment, the local database and caches
 	rm -rf $(VENV) instance .pgdata .pytest_cache .mypy_cache .ruff_cache test-artifacts

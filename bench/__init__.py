@@ -1,0 +1,1 @@
+"""The benchmark: a synthetic organisation, served by gunicorn and loaded with wrk (`python -m bench`)."""

@@ -97,7 +97,6 @@ def build(args: argparse.Namespace, url: str) -> dict[str, Any]:
 
 def run_load(args: argparse.Namespace, url: str, built: dict[str, Any], folder: Path) -> list[dict[str, Any]]:
     steady = load.Load(args.threads, args.connections, args.seconds)
-    alone = load.Load(1, 1, max(args.seconds // 2, 3))
     results = []
     with server.gunicorn(url, args.workers, folder / "gunicorn.log") as base:
         sessions = {
@@ -110,7 +109,9 @@ def run_load(args: argparse.Namespace, url: str, built: dict[str, Any], folder: 
             print(f"Loading {endpoint.name}: {endpoint.path}")
             figures = load.wrk(base, endpoint.path, steady, ["get", sessions[endpoint.who]])
             if endpoint.alone:
-                figures["alone"] = load.wrk(base, endpoint.path, alone, ["get", sessions[endpoint.who]])
+                figures["alone"] = load.one_at_a_time(
+                    base, endpoint.path, sessions[endpoint.who], args.seconds
+                )
             results.append({"name": endpoint.name, "method": "GET", "path": endpoint.path, **figures})
         print("Loading quiz submit: POST /quiz/attempts/<id>")
         posts = write_posts(base, built, folder / "posts.tsv")
@@ -137,7 +138,7 @@ def main() -> None:
     args = arguments()
     load.ensure_wrk()
     url = server.database_url(args.postgres)
-    started = datetime.now(UTC)
+    started, busy = datetime.now(UTC), os.getloadavg()[0]
     built = build(args, url)
     with tempfile.TemporaryDirectory() as work:
         endpoint_results = run_load(args, url, built, Path(work))
@@ -151,7 +152,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "when": started.strftime("%Y-%m-%d %H:%M UTC"),
         "command": shlex.join(["python", "-m", "bench", *sys.argv[1:]]),
-        "machine": report.machine(),
+        "machine": {**report.machine(), "load_average_before": round(busy, 2)},
         "database": "postgresql" if args.postgres else "sqlite",
         "learners": args.learners,
         "units": args.units,

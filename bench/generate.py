@@ -55,8 +55,6 @@ def learner_email(number: int) -> str:
 
 @dataclass(frozen=True)
 class Organisation:
-    admin_id: int
-    manager_id: int
     top_id: int
     site_ids: tuple[int, ...]
     department_ids: tuple[int, ...]
@@ -73,7 +71,7 @@ def build_organisation(units: int, today: date, password_hash: str, seed: int = 
         for n in range(1, max(units - site_count - 1, 0) + 1)
     ]
     admin = _staff(ADMIN_EMAIL, "Bench Administrator", Role.ADMIN, top, password_hash)
-    manager = _staff(MANAGER_EMAIL, "Bench Manager", Role.MANAGER, sites[0], password_hash)
+    _staff(MANAGER_EMAIL, "Bench Manager", Role.MANAGER, sites[0], password_hash)
     db.session.add(OrgSettings.with_defaults())
     db.session.flush()
     assignments: list[Row] = [
@@ -90,8 +88,6 @@ def build_organisation(units: int, today: date, password_hash: str, seed: int = 
     db.session.execute(insert(Assignment), assignments)
     db.session.commit()
     return Organisation(
-        admin_id=admin.id,
-        manager_id=manager.id,
         top_id=top.id,
         site_ids=tuple(s.id for s in sites),
         department_ids=tuple(d.id for d in departments),

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 LUA = Path(__file__).resolve().parent / "load.lua"
-SETTLE_SECONDS = 3
+IDLE_MS = 100
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -65,6 +65,43 @@ def check_page(base: str, path: str, cookie: str) -> None:
         raise RuntimeError(f"{path} answered {status} instead of 200 for the benchmark's session")
 
 
+def settle(base: str, limit_s: int = 300) -> None:
+    """Wait until the workers have finished what the last run left queued: the floor answers quickly
+    twice in a row."""
+    quick, deadline = 0, time.monotonic() + limit_s
+    while quick < 2 and time.monotonic() < deadline:
+        begun = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/healthz", timeout=limit_s) as answer:  # noqa: S310  (http://127.0.0.1)
+            answer.read()
+        quick = quick + 1 if (time.perf_counter() - begun) * 1000 < IDLE_MS else 0
+        time.sleep(0.5)
+
+
+def one_at_a_time(base: str, path: str, cookie: str, seconds: int, at_least: int = 3) -> dict[str, Any]:
+    """Requests sent one after another for `seconds` (and at least `at_least` of them, however slow),
+    each timed on its own: the latency of a request served alone."""
+    opener = urllib.request.build_opener(NoRedirect)
+    timings: list[float] = []
+    started = time.perf_counter()
+    while len(timings) < at_least or time.perf_counter() - started < seconds:
+        request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})  # noqa: S310  (http://127.0.0.1)
+        begun = time.perf_counter()
+        with opener.open(request, timeout=600) as answer:
+            answer.read()
+        timings.append((time.perf_counter() - begun) * 1000)
+    timings.sort()
+    return {
+        "requests": len(timings),
+        "requests_per_s": round(len(timings) / (time.perf_counter() - started), 1),
+        **{f"p{q}_ms": round(_percentile(timings, q), 1) for q in (50, 95, 99)},
+    }
+
+
+def _percentile(ordered: list[float], q: int) -> float:
+    """The nearest-rank percentile: with few samples, p95 and p99 are the slowest."""
+    return ordered[max(0, min(len(ordered) - 1, -(-q * len(ordered) // 100) - 1))]
+
+
 def ensure_wrk() -> str:
     """wrk's path; Debian's package is installed when it is missing and we may install it."""
     found = shutil.which("wrk")
@@ -103,7 +140,7 @@ def wrk(base: str, path: str, load: Load, script_args: list[str]) -> dict[str, A
         *script_args,
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    time.sleep(SETTLE_SECONDS)  # let the workers finish the requests still queued before the next run
+    settle(base)
     line = next((text for text in output.splitlines() if text.startswith("BENCH ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no figures:\n{output}")

@@ -13,7 +13,7 @@ from course import org
 from course.admin import bp
 from course.admin.common import STAFF, person_in_scope, report_context
 from course.admin.paging import paginate
-from course.admin.status import in_scope, learner_rows
+from course.admin.status import in_scope, learner_rows, units_under
 from course.admin.units import unit_choices
 from course.audit import trail_for
 from course.content import current_course
@@ -21,7 +21,7 @@ from course.extensions import db
 from course.models import ConfidenceRating, JobRole, OrgUnit, QuizAttempt
 from course.records import services as records
 from course.records.rules import Status
-from course.security import roles_required
+from course.security import bounded_int, roles_required
 
 PAGE_SIZE = 50
 SORTS = {"name": "name", "unit": "unit_name", "status": "status", "due": "due_on"}
@@ -32,7 +32,7 @@ class LearnerFilters(FlaskForm):
         csrf = False  # a search form: it reads, never writes
 
     q = SearchField("Name or email", validators=[Optional()])
-    unit = SelectField("Unit (and units within it)", coerce=int, validators=[Optional()])
+    unit = SelectField("Unit (and units within it)", coerce=bounded_int, validators=[Optional()])
     job_role = SelectField(
         "Job role", choices=[SelectChoice("", "Any"), *(SelectChoice(j.value, j.label) for j in JobRole)]
     )
@@ -65,7 +65,7 @@ def learners() -> str:
         query = query.where(or_(func.lower(rows.c.name).like(needle), func.lower(rows.c.email).like(needle)))
     if form.unit.data:
         unit = db.session.get(OrgUnit, form.unit.data)
-        query = query.where(rows.c.unit_path.startswith(unit.path if unit else "/none/"))
+        query = query.where(rows.c.unit_id.in_(units_under(unit.path if unit else "/none/")))
     if form.job_role.data:
         query = query.where(rows.c.job_role == form.job_role.data)
     if form.status.data:

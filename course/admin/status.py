@@ -105,8 +105,14 @@ def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
     )
 
 
+def units_under(path: str) -> Select[int]:
+    """The ids of a unit and every unit within it: one indexed prefix match on the unit paths."""
+    return select(OrgUnit.id).where(OrgUnit.path.startswith(path))
+
+
 def in_scope(query: Select[*tuple[Any, ...]], scope: Scope) -> Select[*tuple[Any, ...]]:
     if scope.unit_path is None:
         return query
-    unit_path: ColumnElement[str] = query.selected_columns.unit_path
-    return query.where(unit_path.startswith(scope.unit_path))
+    # Filtering on the unit id (not the joined path) lets the database use the index on users.unit_id.
+    unit_id: ColumnElement[int] = query.selected_columns.unit_id
+    return query.where(unit_id.in_(units_under(scope.unit_path)))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 19:36:11.021128
+Create Date: 2026-11-25 20:44:20.708425
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_users_job_role'), ['job_role'], unique=False)
         batch_op.create_index(batch_op.f('ix_users_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('account_tokens',
@@ -151,6 +152,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('user_id', 'cycle', name=op.f('uq_course_completions_user_id'))
     )
     with op.batch_alter_table('course_completions', schema=None) as batch_op:
+        batch_op.create_index('ix_course_completions_completed_at', ['completed_at'], unique=False)
         batch_op.create_index('ix_course_completions_expires_on', ['expires_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_course_completions_user_id'), ['user_id'], unique=False)
 
@@ -172,6 +174,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_attempts'))
     )
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_quiz_attempts_module_submitted', ['module_id', 'submitted_at'], unique=False)
         batch_op.create_index('ix_quiz_attempts_user_module', ['user_id', 'module_id'], unique=False)
 
     op.create_table('reminder_logs',
@@ -250,11 +253,13 @@ def downgrade() -> None:
     op.drop_table('reminder_logs')
     with op.batch_alter_table('quiz_attempts', schema=None) as batch_op:
         batch_op.drop_index('ix_quiz_attempts_user_module')
+        batch_op.drop_index('ix_quiz_attempts_module_submitted')
 
     op.drop_table('quiz_attempts')
     with op.batch_alter_table('course_completions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_course_completions_user_id'))
         batch_op.drop_index('ix_course_completions_expires_on')
+        batch_op.drop_index('ix_course_completions_completed_at')
 
     op.drop_table('course_completions')
     op.drop_table('confidence_ratings')
@@ -275,6 +280,7 @@ def downgrade() -> None:
     op.drop_table('account_tokens')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_users_job_role'))
 
     op.drop_table('users')
     with op.batch_alter_table('org_units', schema=None) as batch_op:

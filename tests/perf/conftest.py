@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -35,12 +36,13 @@ def grow(app, organisation) -> Callable[[int], None]:
 
 
 @contextmanager
-def statements(app) -> Iterator[list[str]]:
-    """Collects the SQL statements run inside the block (an executemany counts once)."""
-    seen: list[str] = []
+def statements(app) -> Iterator[list[tuple[str, Any]]]:
+    """Collects the SQL statements run inside the block, with their parameters (an executemany counts
+    once)."""
+    seen: list[tuple[str, Any]] = []
 
-    def collect(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-        seen.append(statement)
+    def collect(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        seen.append((statement, parameters))
 
     engine = database.engine
     event.listen(engine, "before_cursor_execute", collect)
