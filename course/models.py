@@ -60,7 +60,7 @@ class User(UserMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER)
-    job_role: Mapped[str] = mapped_column(String(30), default=JobRole.OTHER)
+    job_role: Mapped[str] = mapped_column(String(30), default=JobRole.OTHER, index=True)  # report filter
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
@@ -190,7 +190,10 @@ class QuizAttempt(Base):
     """One sitting of a module's quiz: the questions drawn, their option order, and the outcome."""
 
     __tablename__ = "quiz_attempts"
-    __table_args__ = (Index("ix_quiz_attempts_user_module", "user_id", "module_id"),)
+    __table_args__ = (
+        Index("ix_quiz_attempts_user_module", "user_id", "module_id"),
+        Index("ix_quiz_attempts_module_submitted", "module_id", "submitted_at"),  # item analysis
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -270,6 +273,7 @@ class CourseCompletion(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "cycle"),
         Index("ix_course_completions_expires_on", "expires_on"),
+        Index("ix_course_completions_completed_at", "completed_at"),  # completions per month
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
