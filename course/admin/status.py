@@ -67,23 +67,7 @@ def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
         .correlate(User, unit)
         .scalar_subquery()
     )
-    started = or_(
-        exists().where(SectionView.user_id == User.id),
-        exists().where(QuizAttempt.user_id == User.id, QuizAttempt.submitted_at.is_not(None)),
-    )
-    valid = and_(latest.id.is_not(None), Revocation.id.is_(None), latest.expires_on > today)
-    status = case(
-        (
-            and_(valid, latest.expires_on <= today + timedelta(days=window_days)),
-            literal(Status.EXPIRING_SOON.value),
-        ),
-        (valid, literal(Status.COMPLETED.value)),
-        (due_on < today, literal(Status.OVERDUE.value)),
-        (and_(latest.id.is_not(None), Revocation.id.is_(None)), literal(Status.EXPIRED.value)),
-        (started, literal(Status.IN_PROGRESS.value)),
-        else_=literal(Status.NOT_STARTED.value),
-    )
-    return (
+    base = (
         select(
             User.id.label("user_id"),
             User.name,
@@ -93,16 +77,48 @@ def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
             unit.name.label("unit_name"),
             unit.path.label("unit_path"),
             due_on.label("due_on"),
+            latest.id.label("record_id"),
             latest.completed_at.label("completed_at"),
             latest.expires_on.label("expires_on"),
-            status.label("status"),
+            Revocation.id.label("revocation_id"),
         )
         .outerjoin(unit, unit.id == User.unit_id)
         .outerjoin(latest_cycle, latest_cycle.c.user_id == User.id)
         .outerjoin(latest, and_(latest.user_id == User.id, latest.cycle == latest_cycle.c.cycle))
         .outerjoin(Revocation, Revocation.completion_id == latest.id)
         .where(User.active.is_(True))
+        .subquery("learner")  # the due date is worked out once per learner, then used twice below
     )
+    started = or_(
+        exists().where(SectionView.user_id == base.c.user_id),
+        exists().where(QuizAttempt.user_id == base.c.user_id, QuizAttempt.submitted_at.is_not(None)),
+    )
+    recorded = and_(base.c.record_id.is_not(None), base.c.revocation_id.is_(None))
+    valid = and_(recorded, base.c.expires_on > today)
+    status = case(
+        (
+            and_(valid, base.c.expires_on <= today + timedelta(days=window_days)),
+            literal(Status.EXPIRING_SOON.value),
+        ),
+        (valid, literal(Status.COMPLETED.value)),
+        (base.c.due_on < today, literal(Status.OVERDUE.value)),
+        (recorded, literal(Status.EXPIRED.value)),
+        (started, literal(Status.IN_PROGRESS.value)),
+        else_=literal(Status.NOT_STARTED.value),
+    )
+    columns = (
+        "user_id",
+        "name",
+        "email",
+        "job_role",
+        "unit_id",
+        "unit_name",
+        "unit_path",
+        "due_on",
+        "completed_at",
+        "expires_on",
+    )
+    return select(*(base.c[name] for name in columns), status.label("status"))
 
 
 def units_under(path: str) -> Select[int]:
