@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from course import demo, migrate
+from course import backup, demo, migrate
 from course.accounts import create_user
 from course.admin.import_cli import IMPORTS
 from course.admin.report_cli import export_cli, reminders_cli
@@ -68,5 +68,14 @@ def seed_demo() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_cli, create_admin, seed_demo, content_cli, reminders_cli, export_cli, *IMPORTS):
+    for command in (
+        db_cli,
+        create_admin,
+        seed_demo,
+        content_cli,
+        reminders_cli,
+        export_cli,
+        *IMPORTS,
+        *backup.COMMANDS,
+    ):
         app.cli.add_command(command)

@@ -1,4 +1,4 @@
-"""Who may do what: loading the signed-in user, role checks, and protective response headers."""
+"""Who may do what: the signed-in user, role checks, protective headers, refusing input no database holds."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
 
 from course.extensions import db, login_manager
 from course.models import Role, User
@@ -20,11 +21,40 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# The largest number an INTEGER column holds (PostgreSQL's are 32-bit). A larger id cannot exist.
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes: a number too large for the database is "not found", not a server error."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def bounded_int(value: Any) -> int:
+    """int(value) for a number from a request, refused (ValueError) when the database could not hold it."""
+    number = int(value)
+    if abs(number) > LARGEST_ID:
+        raise ValueError(f"{value} is too large")
+    return number
+
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # No text here ever holds a NUL character, and PostgreSQL refuses to compare or store one.
+        sent = [request.path]
+        for fields in (request.args, request.form):
+            sent += [value for _name, value in fields.items(multi=True)]
+        if any("\x00" in value for value in sent):
+            abort(400, "What you sent contains an invisible NUL character. Remove it and try again.")
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Response, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
@@ -44,7 +44,7 @@ def _query(form: AuditFilters) -> Select[AuditEvent, str]:
         query = query.where(Actor.email == form.actor.data.strip().lower())
     if form.since.data:
         query = query.where(AuditEvent.at >= datetime.combine(form.since.data, time(), UTC))
-    if form.until.data:
+    if form.until.data and form.until.data < date.max:  # up to the last day there is: no limit
         query = query.where(
             AuditEvent.at < datetime.combine(form.until.data + timedelta(days=1), time(), UTC)
         )

@@ -41,10 +41,18 @@ def authenticate(email: str, password: str, *, threshold: int, lockout: timedelt
         return None
     if user is None or not user.active or not password_ok:
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= threshold:
-                user.locked_until = now + lockout
-                user.failed_logins = 0
+            # Counted in the database, so that simultaneous wrong guesses cannot overwrite each other's count.
+            this_user = User.id == user.id
+            failures = db.session.scalar(
+                update(User)
+                .where(this_user)
+                .values(failed_logins=User.failed_logins + 1)
+                .returning(User.failed_logins)
+            )
+            if (failures or 0) >= threshold:
+                db.session.execute(
+                    update(User).where(this_user).values(locked_until=now + lockout, failed_logins=0)
+                )
                 record("account.locked", subject=f"user:{user.id}")
             db.session.commit()
         return None

@@ -80,9 +80,10 @@ def test_oversized_upload_is_a_clear_413(admin, web):
     # The body is built by hand: the test client would spool a large file to disk and never close it.
     token = csrf_token(web.get("/admin/import"))
     body = (
-        b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + token.encode() + b"\r\n"
-        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n"
-        + b"x" * (3 * 1024 * 1024) + b"\r\n--b--\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode() + b"\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n'
+        + b"x" * (3 * 1024 * 1024)
+        + b"\r\n--b--\r\n"
     )
     response = web.client.post("/admin/import", data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code == 413 and "too large" in text(response)

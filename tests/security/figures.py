@@ -1,9 +1,13 @@
-"""Counts the security tests measure as they run; printed in a "security figures" section at the end."""
+"""Figures the security tests measure as they run; printed in a "security figures" section at the end."""
 
-from collections import Counter
+from typing import Any
 
-COUNTS: Counter[str] = Counter()
+FIGURES: dict[str, Any] = {}
 
 
 def count(name: str, n: int = 1) -> None:
-    COUNTS[name] += n
+    FIGURES[name] = FIGURES.get(name, 0) + n
+
+
+def note(name: str, value: Any) -> None:
+    FIGURES[name] = value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import strategies as st
 
 from tests.security import figures
@@ -68,9 +70,13 @@ def numbers() -> st.SearchStrategy[str]:
     )
 
 
+def good_emails() -> st.SearchStrategy[str]:
+    return st.from_regex(r"[a-z]{1,12}(\.[a-z0-9+]{1,6})?", fullmatch=True).map("{}@example.org".format)
+
+
 def emails() -> st.SearchStrategy[str]:
-    local = st.text(alphabet="abcxyz.+-_'", min_size=1, max_size=20)
-    return st.one_of(st.builds("{}@example.org".format, local), texts(260), html_like().map(lambda s: s + "@x.org"))
+    hostile = st.one_of(texts(260), html_like().map(lambda s: s + "@x.org"))
+    return st.one_of(good_emails(), good_emails(), hostile)
 
 
 def assert_shown_escaped(body: str, *values: object) -> None:
@@ -81,9 +87,17 @@ def assert_shown_escaped(body: str, *values: object) -> None:
             assert markup not in body, f"shown unescaped: {value!r}"
 
 
+def nul_refused(response: Any, *values: object) -> bool:
+    """True when the request held a NUL character and was refused for it, as every request with one is."""
+    flat = [item for value in values for item in (value if isinstance(value, list | tuple) else [value])]
+    held = any("\x00" in str(item) for item in flat)
+    if held:
+        assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True)
+    return held
+
+
 def counted(name: str, status: int) -> None:
     """Note one fuzz case, and whether the server answered with an error of its own."""
     figures.count("fuzz cases run")
     figures.count(f"fuzz cases run: {name}")
-    if status >= 500:
-        figures.count("fuzz server errors (5xx)")
+    figures.count("fuzz server errors (5xx)", int(status >= 500))

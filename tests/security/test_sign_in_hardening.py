@@ -1,0 +1,105 @@
+"""Sign-in hardening beyond tests/functional/test_sign_in.py: one answer for every failure, in the same
+time; a lockout that simultaneous guesses cannot get around; a throttle that changing email does not."""
+
+import re
+import statistics
+import time
+from urllib.parse import urlencode
+
+from course.auth.routes import SIGN_IN_FAILED
+from course.extensions import db as database
+from course.models import User
+from tests.fixtures.app import PASSWORD, Web
+from tests.security import figures
+from tests.security.conftest import token
+from tests.security.live import all_at_once
+
+GUESSERS = 30
+
+
+def page_without(response, email):
+    """The page, less what rightly differs: the CSRF token, and the email typed, shown back in its box."""
+    page = re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "", response.get_data(as_text=True))
+    return page.replace(email, "EMAIL")
+
+
+def sign_in(app, email, password):
+    client = app.test_client()
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token(client)})
+
+
+def test_unknown_email_wrong_password_inactive_and_locked_accounts_get_the_same_page(app, make_user):
+    app.config["LOCKOUT_THRESHOLD"] = 2
+    make_user("known@example.org")
+    make_user("left@example.org", active=False)
+    make_user("locked@example.org")
+    for _ in range(2):
+        sign_in(app, "locked@example.org", "not the password at all")
+    tries = {
+        "unknown email": ("nobody@example.org", "not the password at all"),
+        "wrong password": ("known@example.org", "not the password at all"),
+        "inactive account": ("left@example.org", PASSWORD),
+        "locked account, right password": ("locked@example.org", PASSWORD),
+    }
+    pages = {}
+    for what, (email, password) in tries.items():
+        response = sign_in(app, email, password)
+        pages[what] = (response.status_code, page_without(response, email))
+    assert len(set(pages.values())) == 1, "the pages differ"
+    assert SIGN_IN_FAILED in pages["unknown email"][1]
+
+
+def test_unknown_and_known_emails_take_the_same_time(app, make_user):
+    make_user("known@example.org")
+
+    def seconds(email):
+        started = time.perf_counter()
+        assert sign_in(app, email, "not the password at all").status_code == 200
+        return time.perf_counter() - started
+
+    unknown = statistics.median(seconds("nobody@example.org") for _ in range(5))
+    known = statistics.median(seconds("known@example.org") for _ in range(5))
+    assert 0.5 < unknown / known < 2, (unknown, known)  # both check a password hash; no shortcut
+    figures.note("sign-in time, unknown vs known email", f"{unknown * 1000:.0f} ms vs {known * 1000:.0f} ms")
+
+
+def test_simultaneous_wrong_guesses_still_lock_the_account(app, live_server, make_user, reload):
+    app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"  # many guessers, as if from many addresses
+    app.config["LOCKOUT_THRESHOLD"] = 10
+    target = make_user("target@example.org")
+    requests = []
+    for n in range(GUESSERS):
+        web = Web(app.test_client())
+        body = urlencode(
+            {"email": "target@example.org", "password": f"guess {n} xx", "csrf_token": token(web.client)}
+        )
+        requests.append(("/sign-in", body, f"session={web.client.get_cookie('session').value}"))
+    answers, _seconds = all_at_once(live_server, requests)
+    assert [answer and answer[0] for answer in answers] == [200] * GUESSERS
+    target = reload(target)
+    assert target.locked_until is not None, f"{GUESSERS} wrong guesses at once, and still not locked"
+    assert Web(app.test_client()).login("target@example.org").status_code == 200  # even the right one fails
+    figures.note("simultaneous wrong guesses", f"{GUESSERS} at once -> account locked")
+
+
+def test_the_throttle_counts_every_email_from_one_address(app, make_user):
+    app.config["LOGIN_RATE_LIMIT"] = "5 per minute"
+    statuses = [
+        sign_in(app, f"person{n}@example.org", "not the password at all").status_code for n in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_a_cookie_from_before_sign_in_is_not_signed_in_afterwards(app, make_user):
+    make_user("rotate@example.org")
+    web = Web(app.test_client())
+    web.get("/sign-in")
+    before = web.client.get_cookie("session").value
+    web.login("rotate@example.org")
+    assert web.client.get_cookie("session").value != before
+    replay = app.test_client()
+    replay.set_cookie("session", before)
+    assert replay.get("/").status_code == 302
+    with app.app_context():
+        assert database.session.query(User).filter_by(email="rotate@example.org").one().last_login_at
+        database.session.remove()
