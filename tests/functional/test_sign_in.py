@@ -163,3 +163,22 @@ def test_email_is_unique_whatever_the_case(make_user):
         assert "already exists" in str(error)
     else:
         raise AssertionError("a second account with the same email was created")
+
+
+def test_behind_a_trusted_proxy_the_client_address_and_https_are_used(database_url):
+    from course import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "TRUSTED_PROXIES": 1})
+    client = app.test_client()
+    secure = client.get("/sign-in", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert "max-age=31536000" in secure.headers["Strict-Transport-Security"]
+    # The verification page allows 30 requests a minute per client address.
+    spread = [
+        client.get("/verify/X", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(40)
+    ]
+    assert 429 not in spread
+    same = [
+        client.get("/verify/X", headers={"X-Forwarded-For": "198.51.100.7"}).status_code for _ in range(31)
+    ]
+    assert same[-1] == 429
+    app.extensions["database"].engine.dispose()
