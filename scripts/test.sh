@@ -32,4 +32,8 @@ $BIN/pytest -p no:cacheprovider --cov=course --cov-branch --cov-report=term:skip
 echo "== database tests on PostgreSQL"
 url=$(bash scripts/postgres.sh)
 trap 'bash scripts/postgres.sh stop' EXIT
-TEST_DATABASE_URL="$url" $BIN/pytest -p no:cacheprovider tests/functional tests/browser tests/perf tests/security
+# The query-plan guard runs on SQLite only: PostgreSQL chooses plans from table statistics, which on the
+# suite's few rows (filled and emptied by every test before) say nothing about a large organisation.
+# PostgreSQL's plans at scale are measured by `make bench` (docs/performance.md).
+TEST_DATABASE_URL="$url" $BIN/pytest -p no:cacheprovider tests/functional tests/browser tests/perf tests/security \
+  --ignore=tests/perf/test_query_plans.py
