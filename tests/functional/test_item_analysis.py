@@ -7,7 +7,7 @@ from course.models import AttemptAnswer, QuizAttempt
 from course.quizzes.analysis import item_analysis
 
 
-def add_attempt(db, user, score, answers):
+def add_attempt(db, user, score, answers, *, submitted=True):
     attempt = QuizAttempt(
         user_id=user.id,
         module_id="responding",
@@ -16,10 +16,10 @@ def add_attempt(db, user, score, answers):
         draw=[],
         pass_mark=80,
         expires_at=utcnow(),
-        submitted_at=utcnow(),
+        submitted_at=utcnow() if submitted else None,
         score=score,
-        correct_count=0,
-        passed=score >= 80,
+        correct_count=0 if submitted else None,
+        passed=score >= 80 if submitted else None,
     )
     db.add(attempt)
     db.flush()
@@ -50,16 +50,6 @@ def test_facility_and_discrimination_from_the_database(app, make_user, db):
 
 def test_unsubmitted_attempts_do_not_count(app, make_user, db):
     user = make_user()
-    attempt = QuizAttempt(
-        user_id=user.id,
-        module_id="responding",
-        quiz_version=1,
-        course_version="t",
-        draw=[],
-        pass_mark=80,
-        expires_at=utcnow(),
-    )
-    db.add(attempt)
-    db.commit()
+    add_attempt(db, user, None, {"q1": True}, submitted=False)
     with app.app_context():
         assert item_analysis("responding") == []
