@@ -69,6 +69,12 @@ class User(UserMixin, Base):
     content_note_ack_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # A summary of the learner's facts, kept by database triggers (migration 0002) whoever writes the
+    # facts, so that reports read one row per learner: when they first opened a section or submitted a
+    # quiz, and their latest completion record unless it was withdrawn.
+    started_at: Mapped[datetime | None]
+    record_completed_at: Mapped[datetime | None]
+    record_expires_on: Mapped[date | None]
 
     unit: Mapped[OrgUnit | None] = relationship()
 

@@ -15,11 +15,12 @@ from course.security import roles_required
 def dashboard() -> str:
     ctx = report_context()
     since = add_months(ctx.today.replace(day=1), -11)
+    summary = reports.summary(ctx.scope, ctx.today, ctx.window_days)
     return render_template(
         "admin/dashboard.html",
-        overview=reports.overview(ctx.scope, ctx.today, ctx.window_days),
-        units=reports.by_unit(ctx.scope, ctx.today, ctx.window_days),
-        roles=reports.by_job_role(ctx.scope, ctx.today, ctx.window_days),
+        overview=summary.overview,
+        units=summary.units,
+        roles=summary.roles,
         months=reports.completions_per_month(ctx.scope, since),
         window_days=ctx.window_days,
     )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Subquery, case, extract, func, select, true
+from sqlalchemy import case, extract, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from course.admin.status import Scope, in_scope, learner_rows, units_under
 from course.extensions import db
-from course.models import ConfidenceRating, CourseCompletion, User
+from course.models import ConfidenceRating, CourseCompletion, JobRole, User
 from course.records.rules import Status
 
 IN_DATE = (Status.COMPLETED.value, Status.EXPIRING_SOON.value)
@@ -43,48 +44,65 @@ class GroupRow:
         return round(100 * self.in_date / self.learners) if self.learners else 0
 
 
-def _rows(scope: Scope, today: date, window_days: int) -> Subquery:
-    return in_scope(learner_rows(today, window_days), scope).subquery()
+@dataclass(frozen=True)
+class Summary:
+    overview: Overview
+    units: list[GroupRow]
+    roles: list[GroupRow]
 
 
-def overview(scope: Scope, today: date, window_days: int) -> Overview:
-    rows = _rows(scope, today, window_days)
-    result = db.session.execute(
-        select(rows.c.status, func.count(), func.count(rows.c.due_on)).group_by(rows.c.status)
-    ).all()
-    return Overview(
-        learners=sum(n for _, n, _ in result),
-        assigned=sum(a for _, _, a in result),
-        by_status={status: n for status, n, _ in result},
+@dataclass(frozen=True)
+class Tally:
+    """The learners of one unit with one job role: how many have each status, and how many are assigned."""
+
+    unit_name: str | None
+    job_role: str
+    assigned: int
+    by_status: dict[str, int]
+
+
+def summarise(tallies: list[Tally]) -> Summary:
+    """The dashboard's overview, by unit and by job role, all from one set of tallies."""
+    by_status: Counter[str] = Counter()
+    units: dict[str, Counter[str]] = defaultdict(Counter)
+    roles: dict[str, Counter[str]] = defaultdict(Counter)
+    for t in tallies:
+        by_status.update(t.by_status)
+        for group in (units[t.unit_name or "No unit"], roles[JobRole(t.job_role).label]):
+            group["learners"] += sum(t.by_status.values())
+            group["in_date"] += sum(t.by_status.get(s, 0) for s in IN_DATE)
+            group["overdue"] += t.by_status.get(Status.OVERDUE.value, 0)
+
+    def rows(groups: dict[str, Counter[str]]) -> list[GroupRow]:
+        return [GroupRow(k, g["learners"], g["in_date"], g["overdue"]) for k, g in sorted(groups.items())]
+
+    overview = Overview(
+        learners=by_status.total(),
+        assigned=sum(t.assigned for t in tallies),
+        by_status={status: n for status, n in by_status.items() if n},
     )
+    return Summary(overview, rows(units), rows(roles))
 
 
-def _grouped(scope: Scope, today: date, window_days: int, key: str) -> list[GroupRow]:
-    rows = _rows(scope, today, window_days)
-    column = rows.c[key]
+def summary(scope: Scope, today: date, window_days: int) -> Summary:
+    """Every learner in scope counted by unit, job role and status: one pass over the learners.
+
+    Grouping by unit and job role only (with a count for each status) lets the database estimate the
+    number of groups well, so it aggregates in memory rather than sorting every learner.
+    """
+    rows = in_scope(learner_rows(today, window_days), scope).subquery()
+    counts = [func.count().filter(rows.c.status == status.value) for status in Status]
     result = db.session.execute(
-        select(
-            column,
-            func.count(),
-            func.sum(case((rows.c.status.in_(IN_DATE), 1), else_=0)),
-            func.sum(case((rows.c.status == Status.OVERDUE.value, 1), else_=0)),
+        select(rows.c.unit_name, rows.c.job_role, func.count(rows.c.due_on), *counts).group_by(
+            rows.c.unit_name, rows.c.job_role
         )
-        .group_by(column)
-        .order_by(column)
-    ).all()
-    return [
-        GroupRow(str(label or "No unit"), n, int(done or 0), int(late or 0))
-        for label, n, done, late in result
-    ]
-
-
-def by_unit(scope: Scope, today: date, window_days: int) -> list[GroupRow]:
-    return _grouped(scope, today, window_days, "unit_name")
-
-
-def by_job_role(scope: Scope, today: date, window_days: int) -> list[GroupRow]:
-    rows = _grouped(scope, today, window_days, "job_role")
-    return [GroupRow(r.label.replace("_", " ").capitalize(), r.learners, r.in_date, r.overdue) for r in rows]
+    )
+    return summarise(
+        [
+            Tally(unit, role, assigned, {s.value: n for s, n in zip(Status, by_status, strict=True)})
+            for unit, role, assigned, *by_status in result
+        ]
+    )
 
 
 def _covers(user_id: InstrumentedAttribute[int], scope: Scope) -> ColumnElement[bool]:

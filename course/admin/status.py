@@ -10,20 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Date, Select, Subquery, and_, case, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
-from course.models import (
-    Assignment,
-    CourseCompletion,
-    OrgUnit,
-    QuizAttempt,
-    Revocation,
-    Role,
-    SectionView,
-    User,
-)
+from course.models import Assignment, OrgUnit, Role, User
 from course.records.rules import Status
 
 
@@ -44,81 +38,86 @@ class Scope:
         return self.unit_path is None or (unit_path or "").startswith(self.unit_path)
 
 
+class least(FunctionElement[date]):  # noqa: N801  (named like the SQL function it renders)
+    """The earliest of several dates, ignoring empty ones: PostgreSQL's LEAST, made the same on SQLite."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(least)
+def _least(element: least, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element: least, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite's min(a, b) is empty when any argument is: stand in the last possible date for those.
+    dates = ", ".join(f"coalesce({compiler.process(c, **kw)}, '{date.max}')" for c in element.clauses)
+    return f"nullif(min({dates}), '{date.max}')"
+
+
+def _units() -> Subquery:
+    """Each unit's name and path, and the earliest due date of the assignments to it or a unit above it."""
+    above = aliased(OrgUnit)  # the unit itself and every unit above it
+    return (
+        select(OrgUnit.id, OrgUnit.name, OrgUnit.path, func.min(Assignment.due_on).label("due_on"))
+        .outerjoin(above, OrgUnit.path.startswith(above.path))
+        .outerjoin(Assignment, Assignment.unit_id == above.id)
+        .group_by(OrgUnit.id, OrgUnit.name, OrgUnit.path)
+        .subquery("unit")
+    )
+
+
+def _due_by(column: InstrumentedAttribute[Any], name: str) -> Subquery:
+    """The earliest due date of the assignments to each job role, or to each person."""
+    return (
+        select(column.label("key"), func.min(Assignment.due_on).label("due_on"))
+        .where(column.is_not(None))
+        .group_by(column)
+        .subquery(name)
+    )
+
+
 def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
-    """One row per active account: user columns, unit, due date, latest record, started, status."""
-    unit = aliased(OrgUnit)
-    assignment_unit = aliased(OrgUnit)
-    latest_cycle = (
-        select(CourseCompletion.user_id, func.max(CourseCompletion.cycle).label("cycle"))
-        .group_by(CourseCompletion.user_id)
-        .subquery()
+    """One row per active account: user columns, unit, due date, latest valid record, status.
+
+    It reads the summary the database keeps on each user row (see User.started_at), and joins only
+    small tables, so its cost is one pass over the learners.
+    """
+    unit = _units()
+    by_role = _due_by(Assignment.job_role, "due_by_role")
+    by_person = _due_by(Assignment.user_id, "due_by_person")
+    due_on = least(unit.c.due_on, by_role.c.due_on, by_person.c.due_on)
+    expires_on = User.record_expires_on
+    valid = expires_on > today
+    status = case(
+        (and_(valid, expires_on <= today + timedelta(days=window_days)), literal(Status.EXPIRING_SOON.value)),
+        (valid, literal(Status.COMPLETED.value)),
+        (due_on < today, literal(Status.OVERDUE.value)),
+        (expires_on.is_not(None), literal(Status.EXPIRED.value)),
+        (User.started_at.is_not(None), literal(Status.IN_PROGRESS.value)),
+        else_=literal(Status.NOT_STARTED.value),
     )
-    latest = aliased(CourseCompletion)
-    due_on = (
-        select(func.min(Assignment.due_on))
-        .outerjoin(assignment_unit, assignment_unit.id == Assignment.unit_id)
-        .where(
-            or_(
-                Assignment.user_id == User.id,
-                Assignment.job_role == User.job_role,
-                and_(Assignment.unit_id.is_not(None), unit.path.startswith(assignment_unit.path)),
-            )
-        )
-        .correlate(User, unit)
-        .scalar_subquery()
-    )
-    base = (
+    return (
         select(
             User.id.label("user_id"),
             User.name,
             User.email,
             User.job_role,
             User.unit_id,
-            unit.name.label("unit_name"),
-            unit.path.label("unit_path"),
+            unit.c.name.label("unit_name"),
+            unit.c.path.label("unit_path"),
             due_on.label("due_on"),
-            latest.id.label("record_id"),
-            latest.completed_at.label("completed_at"),
-            latest.expires_on.label("expires_on"),
-            Revocation.id.label("revocation_id"),
+            User.record_completed_at.label("completed_at"),
+            expires_on.label("expires_on"),
+            status.label("status"),
         )
-        .outerjoin(unit, unit.id == User.unit_id)
-        .outerjoin(latest_cycle, latest_cycle.c.user_id == User.id)
-        .outerjoin(latest, and_(latest.user_id == User.id, latest.cycle == latest_cycle.c.cycle))
-        .outerjoin(Revocation, Revocation.completion_id == latest.id)
+        .outerjoin(unit, unit.c.id == User.unit_id)
+        .outerjoin(by_role, by_role.c.key == User.job_role)
+        .outerjoin(by_person, by_person.c.key == User.id)
         .where(User.active.is_(True))
-        .subquery("learner")  # the due date is worked out once per learner, then used twice below
     )
-    started = or_(
-        exists().where(SectionView.user_id == base.c.user_id),
-        exists().where(QuizAttempt.user_id == base.c.user_id, QuizAttempt.submitted_at.is_not(None)),
-    )
-    recorded = and_(base.c.record_id.is_not(None), base.c.revocation_id.is_(None))
-    valid = and_(recorded, base.c.expires_on > today)
-    status = case(
-        (
-            and_(valid, base.c.expires_on <= today + timedelta(days=window_days)),
-            literal(Status.EXPIRING_SOON.value),
-        ),
-        (valid, literal(Status.COMPLETED.value)),
-        (base.c.due_on < today, literal(Status.OVERDUE.value)),
-        (recorded, literal(Status.EXPIRED.value)),
-        (started, literal(Status.IN_PROGRESS.value)),
-        else_=literal(Status.NOT_STARTED.value),
-    )
-    columns = (
-        "user_id",
-        "name",
-        "email",
-        "job_role",
-        "unit_id",
-        "unit_name",
-        "unit_path",
-        "due_on",
-        "completed_at",
-        "expires_on",
-    )
-    return select(*(base.c[name] for name in columns), status.label("status"))
 
 
 def units_under(path: str) -> Select[int]:

@@ -131,7 +131,7 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
     status = rules.training_status(
         today=today,
         latest=latest_facts,
-        started=bool(viewed) or bool(scores),
+        started=user.started_at is not None,  # kept by the database: see User.started_at
         due_on=due_on,
         window_days=settings.expiring_window_days,
     )
