@@ -61,20 +61,29 @@ class Tally:
     by_status: dict[str, int]
 
 
+STATUSES = tuple(s.value for s in Status)
+JOB_ROLES = {j.value: j.label for j in JobRole}
+
+
 def summarise(tallies: list[Tally]) -> Summary:
     """The dashboard's overview, by unit and by job role, all from one set of tallies."""
     by_status: Counter[str] = Counter()
-    units: dict[str, Counter[str]] = defaultdict(Counter)
-    roles: dict[str, Counter[str]] = defaultdict(Counter)
+    units: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # learners, in date, overdue
+    roles: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for t in tallies:
-        by_status.update(t.by_status)
-        for group in (units[t.unit_name or "No unit"], roles[JobRole(t.job_role).label]):
-            group["learners"] += sum(t.by_status.values())
-            group["in_date"] += sum(t.by_status.get(s, 0) for s in IN_DATE)
-            group["overdue"] += t.by_status.get(Status.OVERDUE.value, 0)
+        counts = t.by_status
+        by_status.update(counts)
+        figures = (
+            sum(counts.values()),
+            sum(counts.get(s, 0) for s in IN_DATE),
+            counts.get(Status.OVERDUE.value, 0),
+        )
+        for group in (units[t.unit_name or "No unit"], roles[JOB_ROLES.get(t.job_role, t.job_role)]):
+            for i, n in enumerate(figures):
+                group[i] += n
 
-    def rows(groups: dict[str, Counter[str]]) -> list[GroupRow]:
-        return [GroupRow(k, g["learners"], g["in_date"], g["overdue"]) for k, g in sorted(groups.items())]
+    def rows(groups: dict[str, list[int]]) -> list[GroupRow]:
+        return [GroupRow(label, *figures) for label, figures in sorted(groups.items())]
 
     overview = Overview(
         learners=by_status.total(),
@@ -91,7 +100,7 @@ def summary(scope: Scope, today: date, window_days: int) -> Summary:
     number of groups well, so it aggregates in memory rather than sorting every learner.
     """
     rows = in_scope(learner_rows(today, window_days), scope).subquery()
-    counts = [func.count().filter(rows.c.status == status.value) for status in Status]
+    counts = [func.count().filter(rows.c.status == status) for status in STATUSES]
     result = db.session.execute(
         select(rows.c.unit_name, rows.c.job_role, func.count(rows.c.due_on), *counts).group_by(
             rows.c.unit_name, rows.c.job_role
@@ -99,7 +108,7 @@ def summary(scope: Scope, today: date, window_days: int) -> Summary:
     )
     return summarise(
         [
-            Tally(unit, role, assigned, {s.value: n for s, n in zip(Status, by_status, strict=True)})
+            Tally(unit, role, assigned, dict(zip(STATUSES, by_status, strict=True)))
             for unit, role, assigned, *by_status in result
         ]
     )
