@@ -16,6 +16,7 @@ local posts = {}
 local position = 1
 
 function init(args)
+  wrk.headers["User-Agent"] = "course-bench" -- as load.py signs in with
   if args[1] == "get" then
     wrk.headers["Cookie"] = args[2]
     return
@@ -36,7 +37,11 @@ function request()
   end
   local post = posts[position]
   position = position % #posts + 1
-  local headers = { Cookie = post.cookie, ["Content-Type"] = "application/x-www-form-urlencoded" }
+  local headers = {
+    Cookie = post.cookie,
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["User-Agent"] = "course-bench",
+  }
   return wrk.format("POST", post.path, headers, post.body)
 end
 

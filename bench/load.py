@@ -18,6 +18,9 @@ from typing import Any
 
 LUA = Path(__file__).resolve().parent / "load.lua"
 IDLE_MS = 100
+# The browser every request claims to be, as a person's browser stays the same across a session (the
+# sign-in protection would otherwise rewrite the session cookie on every answer); load.lua sends it too.
+USER_AGENT = "course-bench"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -32,10 +35,15 @@ class SignedIn:
     csrf_token: str
 
 
+def browser(cookie: str) -> dict[str, str]:
+    return {"Cookie": cookie, "User-Agent": USER_AGENT}
+
+
 def sign_in(base: str, email: str, password: str) -> SignedIn:
     """Sign in once through the form, as a person would; the session cookie is then reused."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     token = _token(opener.open(f"{base}/sign-in", timeout=30).read().decode())
     form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
     home = opener.open(f"{base}/sign-in", data=form, timeout=30)
@@ -55,7 +63,7 @@ def _token(page: str) -> str:
 def check_page(base: str, path: str, cookie: str) -> None:
     """The session is accepted: the page answers 200 itself rather than sending to sign-in."""
     opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})  # noqa: S310  (http://127.0.0.1)
+    request = urllib.request.Request(f"{base}{path}", headers=browser(cookie))  # noqa: S310  (http://127.0.0.1)
     try:
         with opener.open(request, timeout=120) as answer:
             status = answer.status
@@ -84,7 +92,7 @@ def one_at_a_time(base: str, path: str, cookie: str, seconds: int, at_least: int
     timings: list[float] = []
     started = time.perf_counter()
     while len(timings) < at_least or time.perf_counter() - started < seconds:
-        request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})  # noqa: S310  (http://127.0.0.1)
+        request = urllib.request.Request(f"{base}{path}", headers=browser(cookie))  # noqa: S310  (http://127.0.0.1)
         begun = time.perf_counter()
         with opener.open(request, timeout=600) as answer:
             answer.read()

@@ -88,7 +88,7 @@ class SettingsForm(FlaskForm):
 @bp.route("/settings", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def settings() -> str | Response | tuple[str, int]:
-    current = org.settings()
+    current = org.settings_for_update()
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         changes = {}

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from course.database import utcnow
 from course.extensions import db
 from course.models import ScenarioChoice, SectionView, User
 
+_VIEWED = select(SectionView.module_id, SectionView.section_id).where(
+    SectionView.user_id == bindparam("user_id")
+)
+
 
 def viewed_sections(user: User) -> dict[str, set[str]]:
-    """Every section the user has opened, by module id, in one query."""
-    rows = db.session.execute(
-        select(SectionView.module_id, SectionView.section_id).where(SectionView.user_id == user.id)
-    )
+    """Every section the user has opened, by module id, in one query (built once: every page runs it)."""
+    rows = db.session.connection().execute(_VIEWED, {"user_id": user.id})
     viewed: dict[str, set[str]] = defaultdict(set)
     for module_id, section_id in rows:
         viewed[module_id].add(section_id)

@@ -6,8 +6,8 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from course.content.schema import QuestionBank
 from course.database import utcnow
@@ -86,6 +86,24 @@ def start_attempt(
     return attempt
 
 
+# Built once: every submission runs them.
+_CLAIM = (
+    update(QuizAttempt)
+    .where(
+        QuizAttempt.id == bindparam("attempt_id"),
+        QuizAttempt.submitted_at.is_(None),
+        QuizAttempt.expires_at > bindparam("now"),
+    )
+    .values(
+        submitted_at=bindparam("now"),
+        correct_count=bindparam("correct_count"),
+        score=bindparam("score"),
+        passed=bindparam("passed"),
+    )
+)
+_ADD_ANSWER = insert(AttemptAnswer)
+
+
 def submit(
     attempt: QuizAttempt, result: Result, on_pass: Callable[[QuizAttempt], object] | None = None
 ) -> bool:
@@ -95,29 +113,29 @@ def submit(
     changes the row; the others change nothing and see the stored result.
     """
     now = utcnow()
-    claimed: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None), QuizAttempt.expires_at > now)
-        .values(
-            submitted_at=now, correct_count=result.correct_count, score=result.score, passed=result.passed
-        )
-    )
+    outcome = {"correct_count": result.correct_count, "score": result.score, "passed": result.passed}
+    connection = db.session.connection()
+    claimed = connection.execute(_CLAIM, {"attempt_id": attempt.id, "now": now, **outcome})
     if claimed.rowcount != 1:
         db.session.rollback()
         return False
     position = {item["question"]: n for n, item in enumerate(attempt.draw)}
-    db.session.add_all(
-        AttemptAnswer(
-            attempt_id=attempt.id,
-            question_id=r.question.id,
-            position=position[r.question.id],
-            selected=sorted(r.selected),
-            correct=r.correct,
-        )
-        for r in result.questions
+    connection.execute(
+        _ADD_ANSWER,
+        [
+            {
+                "attempt_id": attempt.id,
+                "question_id": r.question.id,
+                "position": position[r.question.id],
+                "selected": sorted(r.selected),
+                "correct": r.correct,
+            }
+            for r in result.questions
+        ],
     )
-    db.session.flush()
-    db.session.refresh(attempt)
+    # What the update stored, without reading the row back.
+    for name, value in {"submitted_at": now, **outcome}.items():
+        set_committed_value(attempt, name, value)
     if result.passed and on_pass is not None:
         on_pass(attempt)
     db.session.commit()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from course.audit import record
 from course.content.schema import Course
@@ -16,7 +16,7 @@ from course.database import utcnow
 from course.extensions import db
 from course.learning import rules as learning_rules
 from course.learning.services import viewed_sections
-from course.models import Assignment, CourseCompletion, OrgSettings, QuizAttempt, User
+from course.models import Assignment, CourseCompletion, OrgSettings, OrgUnit, QuizAttempt, Revocation, User
 from course.records import rules
 from course.records.rules import RecordFacts, Status
 
@@ -27,22 +27,6 @@ def new_certificate_code() -> str:
     """16 random characters (80 bits) in four groups: unguessable, and easy to read out."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
-
-
-def facts(completion: CourseCompletion | None) -> RecordFacts | None:
-    if completion is None:
-        return None
-    return RecordFacts(expires_on=completion.expires_on, revoked=completion.revocation is not None)
-
-
-def latest_completion(user: User) -> CourseCompletion | None:
-    return db.session.scalar(
-        select(CourseCompletion)
-        .options(selectinload(CourseCompletion.revocation))
-        .where(CourseCompletion.user_id == user.id)
-        .order_by(CourseCompletion.cycle.desc())
-        .limit(1)
-    )
 
 
 def all_completions(user: User) -> list[CourseCompletion]:
@@ -56,37 +40,28 @@ def all_completions(user: User) -> list[CourseCompletion]:
     )
 
 
-def assignment_filter(user: User) -> object:
-    """Assignments that cover the user: to them, to their unit or any unit above it, or to their job role."""
-    unit_ids = [int(part) for part in (user.unit.path if user.unit else "").split("/") if part]
-    return or_(
-        Assignment.user_id == user.id,
-        Assignment.unit_id.in_(unit_ids),
-        Assignment.job_role == user.job_role,
-    )
+@dataclass(frozen=True)
+class LatestRecord:
+    """What a learner's state needs of their latest completion record."""
 
+    id: int
+    cycle: int
+    expires_on: date
+    revoked_at: datetime | None
 
-def due_date(user: User) -> date | None:
-    return db.session.scalar(select(func.min(Assignment.due_on)).where(assignment_filter(user)))  # type: ignore[arg-type]
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
 
-
-def best_passed_scores(user: User, since: date | None) -> dict[str, int]:
-    query = (
-        select(QuizAttempt.module_id, func.max(QuizAttempt.score))
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True))
-        .group_by(QuizAttempt.module_id)
-    )
-    if since is not None:
-        query = query.where(
-            QuizAttempt.submitted_at >= datetime(since.year, since.month, since.day, tzinfo=UTC)
-        )
-    return {module_id: score or 0 for module_id, score in db.session.execute(query)}
+    @property
+    def facts(self) -> RecordFacts:
+        return RecordFacts(self.expires_on, self.revoked)
 
 
 @dataclass(frozen=True)
 class LearnerState:
     progress: tuple[learning_rules.ModuleProgress, ...]
-    latest: CourseCompletion | None
+    latest: LatestRecord | None
     status: Status
     due_on: date | None
     renewing: bool  # working towards a renewed record
@@ -105,17 +80,68 @@ class LearnerState:
         return next((p for p in self.progress if not p.complete), None)
 
 
+# The learner's pages run these on every request: they are built once, since building a statement
+# costs more than running it on a learner's few indexed rows.
+_LATEST = (
+    select(CourseCompletion.id, CourseCompletion.cycle, CourseCompletion.expires_on, Revocation.revoked_at)
+    .outerjoin(Revocation, Revocation.completion_id == CourseCompletion.id)
+    .where(CourseCompletion.user_id == bindparam("user_id"))
+    .order_by(CourseCompletion.cycle.desc())
+    .limit(1)
+)
+_PASSED = (
+    select(QuizAttempt.module_id, func.max(QuizAttempt.score))
+    .where(
+        QuizAttempt.user_id == bindparam("user_id"),
+        QuizAttempt.passed.is_(True),
+        QuizAttempt.submitted_at >= bindparam("since"),
+    )
+    .group_by(QuizAttempt.module_id)
+)
+_unit, _above = aliased(OrgUnit), aliased(OrgUnit)
+_DUE = select(func.min(Assignment.due_on)).where(
+    or_(
+        Assignment.user_id == bindparam("user_id"),
+        Assignment.job_role == bindparam("job_role"),
+        Assignment.unit_id.in_(  # the learner's unit and every unit above it
+            select(_above.id)
+            .join(_unit, _unit.path.startswith(_above.path))
+            .where(_unit.id == bindparam("unit_id"))
+        ),
+    )
+)
+
+
+def latest_record(user: User) -> LatestRecord | None:
+    row = db.session.connection().execute(_LATEST, {"user_id": user.id}).first()
+    return LatestRecord(*row) if row is not None else None
+
+
+def best_passed_scores(user: User, since: date | None) -> dict[str, int]:
+    """The best score of each quiz passed on or after `since` (ever, when None)."""
+    start = datetime.combine(since or date.min, time(), UTC)
+    rows = db.session.connection().execute(_PASSED, {"user_id": user.id, "since": start})
+    return {module_id: score or 0 for module_id, score in rows}
+
+
+def due_date(user: User) -> date | None:
+    """The earliest due date of the assignments to the learner, their units or their job role."""
+    params = {"user_id": user.id, "unit_id": user.unit_id, "job_role": user.job_role}
+    return db.session.connection().execute(_DUE, params).scalar()
+
+
 def learner_state(user: User, course: Course, settings: OrgSettings, today: date) -> LearnerState:
     audience = learning_rules.audience_for(user.job_role)
-    latest = latest_completion(user)
-    latest_facts = facts(latest)
-    revoked_at = latest.revocation.revoked_at if latest is not None and latest.revocation else None
-    since = rules.renewal_opens_at(latest_facts, settings.expiring_window_days, revoked_at)
+    latest = latest_record(user)
+    facts = latest.facts if latest is not None else None
+    revoked_at = latest.revoked_at if latest is not None else None
+    since = rules.renewal_opens_at(facts, settings.expiring_window_days, revoked_at)
     # A valid record outside its renewal window: this cycle is done; modules stay open for review.
-    current = latest_facts is not None and not latest_facts.revoked and since is not None and today < since
+    current = facts is not None and not facts.revoked and since is not None and today < since
     renewing = latest is not None and not current
-    viewed = viewed_sections(user)
-    scores = best_passed_scores(user, None if current else since)
+    # A current record settles progress by itself; otherwise read what the learner has done.
+    viewed = {} if current else viewed_sections(user)
+    scores = {} if current else best_passed_scores(user, since)
     progress = tuple(
         learning_rules.module_progress(
             module,
@@ -130,7 +156,7 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
     due_on = due_date(user)
     status = rules.training_status(
         today=today,
-        latest=latest_facts,
+        latest=facts,
         started=user.started_at is not None,  # kept by the database: see User.started_at
         due_on=due_on,
         window_days=settings.expiring_window_days,
