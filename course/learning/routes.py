@@ -88,13 +88,14 @@ def section(module_id: str, section_id: str) -> str | Response:
         db.session.commit()
     sections = found.sections_for(audience)
     previous, following = rules.neighbours(sections, section_id)
+    scenarios = page.scenarios_for(audience, region)
     return render_template(
         "learning/section.html",
         module=found,
         section=page,
         blocks=page.blocks_for(audience, region),
-        scenarios=page.scenarios_for(audience, region),
-        choices=services.scenario_choices(current_user, module_id),
+        scenarios=scenarios,
+        choices=services.scenario_choices(current_user, module_id) if scenarios else {},
         previous=previous,
         following=following,
         position=[s.id for s in sections].index(section_id) + 1,

@@ -11,13 +11,23 @@ from course.database import utcnow
 from course.extensions import db
 from course.models import ScenarioChoice, SectionView, User
 
+# The learner's pages run these on every request: they are built once, since building a statement
+# costs more than running it on a learner's few indexed rows.
 _VIEWED = select(SectionView.module_id, SectionView.section_id).where(
     SectionView.user_id == bindparam("user_id")
+)
+_SEEN = select(SectionView.id).where(
+    SectionView.user_id == bindparam("user_id"),
+    SectionView.module_id == bindparam("module_id"),
+    SectionView.section_id == bindparam("section_id"),
+)
+_CHOICES = select(ScenarioChoice.scenario_id, ScenarioChoice.response_id).where(
+    ScenarioChoice.user_id == bindparam("user_id"), ScenarioChoice.module_id == bindparam("module_id")
 )
 
 
 def viewed_sections(user: User) -> dict[str, set[str]]:
-    """Every section the user has opened, by module id, in one query (built once: every page runs it)."""
+    """Every section the user has opened, by module id, in one query."""
     rows = db.session.connection().execute(_VIEWED, {"user_id": user.id})
     viewed: dict[str, set[str]] = defaultdict(set)
     for module_id, section_id in rows:
@@ -27,14 +37,8 @@ def viewed_sections(user: User) -> dict[str, set[str]]:
 
 def record_view(user: User, module_id: str, section_id: str) -> bool:
     """Remember the first time a section was opened; True when this was the first time."""
-    exists = db.session.scalar(
-        select(SectionView.id).where(
-            SectionView.user_id == user.id,
-            SectionView.module_id == module_id,
-            SectionView.section_id == section_id,
-        )
-    )
-    if exists is not None:
+    seen = {"user_id": user.id, "module_id": module_id, "section_id": section_id}
+    if db.session.connection().execute(_SEEN, seen).first() is not None:
         return False
     db.session.add(SectionView(user_id=user.id, module_id=module_id, section_id=section_id))
     try:
@@ -52,11 +56,7 @@ def acknowledge_content_note(user: User) -> None:
 
 
 def scenario_choices(user: User, module_id: str) -> dict[str, str]:
-    rows = db.session.execute(
-        select(ScenarioChoice.scenario_id, ScenarioChoice.response_id).where(
-            ScenarioChoice.user_id == user.id, ScenarioChoice.module_id == module_id
-        )
-    )
+    rows = db.session.connection().execute(_CHOICES, {"user_id": user.id, "module_id": module_id})
     return {scenario_id: response_id for scenario_id, response_id in rows}
 
 
