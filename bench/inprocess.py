@@ -1,0 +1,82 @@
+"""Where a learner page's time goes, without a server: each page and each part of the home page timed
+in one process with Flask's test client, on the database the last `make bench` left behind.
+
+    python -m bench.inprocess [--postgres] [--requests 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from functools import partial
+
+from flask import g, render_template
+from flask_login import login_user
+
+from bench import server
+from bench.__main__ import PASSWORD
+from bench.quiz_pool import settled_learners
+from course import create_app, org
+from course.content import current_course
+from course.database import utcnow
+from course.extensions import db
+from course.models import User
+from course.records import services as records
+from course.security import load_user
+
+SECTION = "/modules/understanding/what-self-harm-is"
+
+
+def per_call_ms(work: Callable[[], object], calls: int) -> float:
+    for _ in range(calls // 10):  # warm up
+        work()
+    started = time.perf_counter()
+    for _ in range(calls):
+        work()
+    return (time.perf_counter() - started) * 1000 / calls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="the PostgreSQL benchmark database")
+    parser.add_argument("--requests", type=int, default=1000, help="requests or calls timed for each line")
+    args = parser.parse_args()
+    url = server.database_url(args.postgres)
+    # Without CSRF checks, which only POSTs pay: the one POST here is the sign-in.
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": server.SECRET_KEY, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        user_id, email = settled_learners(utcnow().date(), 1)[0]
+    anonymous, learner = app.test_client(), app.test_client()
+    learner.post("/sign-in", data={"email": email, "password": PASSWORD})
+    pages = (("/healthz", anonymous), ("/", learner), (SECTION, learner))
+    figures = {f"GET {path}": per_call_ms(partial(c.get, path), args.requests) for path, c in pages}
+    with app.test_request_context("/"):
+        user = db.session.get_one(User, user_id)
+        login_user(user)
+        state = records.learner_state(user, current_course(), org.settings(), utcnow().date())
+
+        def fresh_settings() -> object:
+            g.pop("org_settings", None)
+            return org.settings()
+
+        figures |= {
+            "home: the learner's state (records.learner_state)": per_call_ms(
+                lambda: records.learner_state(user, current_course(), org.settings(), utcnow().date()),
+                args.requests,
+            ),
+            "home: the template": per_call_ms(
+                lambda: render_template("learning/home.html", state=state, window_days=60), args.requests
+            ),
+            "every signed-in page: loading the user": per_call_ms(
+                lambda: load_user(user.get_id()), args.requests
+            ),
+            "every page that needs them: the settings": per_call_ms(fresh_settings, args.requests),
+        }
+    print(f"| What ({email}) | ms per call |\n|---|---:|")
+    for name, ms in figures.items():
+        print(f"| {name} | {ms:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
