@@ -21,6 +21,6 @@ def dashboard() -> str:
         overview=summary.overview,
         units=summary.units,
         roles=summary.roles,
-        months=reports.completions_per_month(ctx.scope, since),
+        months=reports.completions_per_month(ctx.scope, since, ctx.today),
         window_days=ctx.window_days,
     )

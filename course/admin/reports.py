@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from itertools import pairwise
 
-from sqlalchemy import case, extract, func, select, true
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
-from course.admin.status import Scope, in_scope, learner_rows, units_under
+from course.admin.status import Scope, tallies, units_under
 from course.extensions import db
 from course.models import ConfidenceRating, CourseCompletion, JobRole, User
-from course.records.rules import Status
+from course.records.rules import Status, add_months, past_due
 
 IN_DATE = (Status.COMPLETED.value, Status.EXPIRING_SOON.value)
 
@@ -53,31 +54,32 @@ class Summary:
 
 @dataclass(frozen=True)
 class Tally:
-    """The learners of one unit with one job role: how many have each status, and how many are assigned."""
+    """The learners of one unit with one job role and due date: how many have each status before the
+    due date is considered (course.records.rules.record_status)."""
 
     unit_name: str | None
     job_role: str
-    assigned: int
-    by_status: dict[str, int]
+    due_on: date | None
+    by_state: dict[Status, int]
 
 
-STATUSES = tuple(s.value for s in Status)
 JOB_ROLES = {j.value: j.label for j in JobRole}
 
 
-def summarise(tallies: list[Tally]) -> Summary:
+def summarise(tallies: list[Tally], today: date) -> Summary:
     """The dashboard's overview, by unit and by job role, all from one set of tallies."""
     by_status: Counter[str] = Counter()
+    assigned = 0
     units: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # learners, in date, overdue
     roles: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for t in tallies:
-        counts = t.by_status
+        counts: Counter[str] = Counter()
+        for state, n in t.by_state.items():
+            counts[past_due(state, t.due_on, today).value] += n
         by_status.update(counts)
-        figures = (
-            sum(counts.values()),
-            sum(counts.get(s, 0) for s in IN_DATE),
-            counts.get(Status.OVERDUE.value, 0),
-        )
+        learners = counts.total()
+        assigned += learners if t.due_on is not None else 0
+        figures = (learners, sum(counts[s] for s in IN_DATE), counts[Status.OVERDUE.value])
         for group in (units[t.unit_name or "No unit"], roles[JOB_ROLES.get(t.job_role, t.job_role)]):
             for i, n in enumerate(figures):
                 group[i] += n
@@ -87,30 +89,22 @@ def summarise(tallies: list[Tally]) -> Summary:
 
     overview = Overview(
         learners=by_status.total(),
-        assigned=sum(t.assigned for t in tallies),
+        assigned=assigned,
         by_status={status: n for status, n in by_status.items() if n},
     )
     return Summary(overview, rows(units), rows(roles))
 
 
 def summary(scope: Scope, today: date, window_days: int) -> Summary:
-    """Every learner in scope counted by unit, job role and status: one pass over the learners.
-
-    Grouping by unit and job role only (with a count for each status) lets the database estimate the
-    number of groups well, so it aggregates in memory rather than sorting every learner.
-    """
-    rows = in_scope(learner_rows(today, window_days), scope).subquery()
-    counts = [func.count().filter(rows.c.status == status) for status in STATUSES]
-    result = db.session.execute(
-        select(rows.c.unit_name, rows.c.job_role, func.count(rows.c.due_on), *counts).group_by(
-            rows.c.unit_name, rows.c.job_role
-        )
-    )
+    """Every learner in scope counted by unit, job role and status: one pass over the learners."""
+    result = db.session.execute(tallies(today, window_days, scope))
+    states = [Status(key) for key in list(result.keys())[3:]]  # a column for each status, named after it
     return summarise(
         [
-            Tally(unit, role, assigned, dict(zip(STATUSES, by_status, strict=True)))
-            for unit, role, assigned, *by_status in result
-        ]
+            Tally(unit, role, due_on, dict(zip(states, counts, strict=True)))
+            for unit, role, due_on, *counts in result
+        ],
+        today,
     )
 
 
@@ -121,22 +115,30 @@ def _covers(user_id: InstrumentedAttribute[int], scope: Scope) -> ColumnElement[
     return user_id.in_(select(User.id).where(User.unit_id.in_(units_under(scope.unit_path))))
 
 
-def completions_per_month(scope: Scope, since: date) -> list[tuple[str, int]]:
-    """Records completed each month from `since` (renewals and backfilled records included)."""
-    year, month = (
-        extract("year", CourseCompletion.completed_at),
-        extract("month", CourseCompletion.completed_at),
-    )
-    result = db.session.execute(
-        select(year, month, func.count())
+def completions_per_month(scope: Scope, since: date, until: date) -> list[tuple[str, int]]:
+    """Records completed in each month from `since` to `until` (renewals and backfilled records
+    included), or nothing when there are none: one range count a month, each read from the index."""
+    starts = []
+    month = since.replace(day=1)
+    while month <= until:
+        starts.append(month)
+        month = add_months(month, 1)
+    bounds = [datetime.combine(day, time(), UTC) for day in (*starts, month)]
+    counts = [
+        select(func.count())
         .where(
             _covers(CourseCompletion.user_id, scope),
-            CourseCompletion.completed_at >= datetime.combine(since, time(), UTC),
+            CourseCompletion.completed_at >= start,
+            CourseCompletion.completed_at < end,
         )
-        .group_by(year, month)
-        .order_by(year, month)
-    ).all()
-    return [(f"{int(y):04d}-{int(m):02d}", n) for y, m, n in result]
+        .scalar_subquery()
+        for start, end in pairwise(bounds)
+    ]
+    if not counts:
+        return []
+    found = db.session.execute(select(*counts)).one()
+    months = [(f"{start:%Y-%m}", n) for start, n in zip(starts, found, strict=True)]
+    return months if any(n for _, n in months) else []
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Every learner's training status as one SQL query, for reports that must not loop over learners.
+"""Every learner's training status in SQL, for reports that must not loop over learners.
 
-The CASE below is the SQL form of course.records.rules.training_status; a test checks that both give
-the same answer for every status.
+record_states and the CASE in learner_rows are the SQL form of course.records.rules.training_status;
+tests check that both give the same answer for every status.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Date, Select, Subquery, and_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -59,11 +59,15 @@ def _least_sqlite(element: least, compiler: SQLCompiler, **kw: Any) -> str:
 
 def _units() -> Subquery:
     """Each unit's name and path, and the earliest due date of the assignments to it or a unit above it."""
-    above = aliased(OrgUnit)  # the unit itself and every unit above it
+    assigned = (  # the few units with assignments: each one's path and earliest due date
+        select(OrgUnit.path, func.min(Assignment.due_on).label("due_on"))
+        .join(OrgUnit, OrgUnit.id == Assignment.unit_id)
+        .group_by(OrgUnit.path)
+        .subquery()
+    )
     return (
-        select(OrgUnit.id, OrgUnit.name, OrgUnit.path, func.min(Assignment.due_on).label("due_on"))
-        .outerjoin(above, OrgUnit.path.startswith(above.path))
-        .outerjoin(Assignment, Assignment.unit_id == above.id)
+        select(OrgUnit.id, OrgUnit.name, OrgUnit.path, func.min(assigned.c.due_on).label("due_on"))
+        .outerjoin(assigned, OrgUnit.path.startswith(assigned.c.path))
         .group_by(OrgUnit.id, OrgUnit.name, OrgUnit.path)
         .subquery("unit")
     )
@@ -79,6 +83,20 @@ def _due_by(column: InstrumentedAttribute[Any], name: str) -> Subquery:
     )
 
 
+def record_states(today: date, window_days: int) -> list[tuple[Status, ColumnElement[bool]]]:
+    """The SQL form of course.records.rules.record_status, as one condition on the user row for each
+    status; the conditions never overlap, so each learner meets exactly one."""
+    expires_on, started_at = User.record_expires_on, User.started_at
+    renewable_from = today + timedelta(days=window_days)
+    return [
+        (Status.EXPIRING_SOON, and_(expires_on > today, expires_on <= renewable_from)),
+        (Status.COMPLETED, expires_on > renewable_from),
+        (Status.EXPIRED, expires_on <= today),
+        (Status.IN_PROGRESS, and_(expires_on.is_(None), started_at.is_not(None))),
+        (Status.NOT_STARTED, and_(expires_on.is_(None), started_at.is_(None))),
+    ]
+
+
 def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
     """One row per active account: user columns, unit, due date, latest valid record, status.
 
@@ -89,16 +107,9 @@ def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
     by_role = _due_by(Assignment.job_role, "due_by_role")
     by_person = _due_by(Assignment.user_id, "due_by_person")
     due_on = least(unit.c.due_on, by_role.c.due_on, by_person.c.due_on)
-    expires_on = User.record_expires_on
-    valid = expires_on > today
-    status = case(
-        (and_(valid, expires_on <= today + timedelta(days=window_days)), literal(Status.EXPIRING_SOON.value)),
-        (valid, literal(Status.COMPLETED.value)),
-        (due_on < today, literal(Status.OVERDUE.value)),
-        (expires_on.is_not(None), literal(Status.EXPIRED.value)),
-        (User.started_at.is_not(None), literal(Status.IN_PROGRESS.value)),
-        else_=literal(Status.NOT_STARTED.value),
-    )
+    states = [(condition, literal(state.value)) for state, condition in record_states(today, window_days)]
+    # A valid record (the first two states) wins; without one, a passed due date makes the learner overdue.
+    status = case(*states[:2], (due_on < today, literal(Status.OVERDUE.value)), *states[2:])
     return (
         select(
             User.id.label("user_id"),
@@ -110,13 +121,48 @@ def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
             unit.c.path.label("unit_path"),
             due_on.label("due_on"),
             User.record_completed_at.label("completed_at"),
-            expires_on.label("expires_on"),
+            User.record_expires_on.label("expires_on"),
             status.label("status"),
         )
         .outerjoin(unit, unit.c.id == User.unit_id)
         .outerjoin(by_role, by_role.c.key == User.job_role)
         .outerjoin(by_person, by_person.c.key == User.id)
         .where(User.active.is_(True))
+    )
+
+
+def tallies(today: date, window_days: int, scope: Scope) -> Select[*tuple[Any, ...]]:
+    """The active learners in scope counted by unit, job role and due date, with a count for each
+    status before the due date is considered (see course.records.rules.past_due for the rest).
+
+    Counting first and joining the units and job roles afterwards, on a few rows a unit, keeps the one
+    pass over the learners to a scan and a count; a count for each status (rather than grouping by it)
+    lets the database estimate the number of groups well, so it counts in memory.
+    """
+    by_person = _due_by(Assignment.user_id, "due_by_person")
+    states = record_states(today, window_days)
+    counts = select(
+        User.unit_id,
+        User.job_role,
+        by_person.c.due_on.label("person_due_on"),
+        *(func.count().filter(condition).label(state.value) for state, condition in states),
+    ).outerjoin(by_person, by_person.c.key == User.id)
+    counted = (
+        in_scope(counts.where(User.active.is_(True)), scope)
+        .group_by(User.unit_id, User.job_role, by_person.c.due_on)
+        .subquery("counted")
+    )
+    unit = _units()
+    by_role = _due_by(Assignment.job_role, "due_by_role")
+    return (
+        select(
+            unit.c.name.label("unit_name"),
+            counted.c.job_role,
+            least(unit.c.due_on, by_role.c.due_on, counted.c.person_due_on).label("due_on"),
+            *(counted.c[state.value] for state, _ in states),
+        )
+        .outerjoin(unit, unit.c.id == counted.c.unit_id)
+        .outerjoin(by_role, by_role.c.key == counted.c.job_role)
     )
 
 

@@ -47,21 +47,30 @@ class RecordFacts:
     revoked: bool = False
 
 
+def record_status(*, today: date, latest: RecordFacts | None, started: bool, window_days: int) -> Status:
+    """A learner's status from their record and progress alone, before any due date is considered."""
+    if latest is not None and not latest.revoked:
+        if today >= latest.expires_on:
+            return Status.EXPIRED
+        renewable = today >= window_opens(latest.expires_on, window_days)
+        return Status.EXPIRING_SOON if renewable else Status.COMPLETED
+    return Status.IN_PROGRESS if started else Status.NOT_STARTED
+
+
+def past_due(status: Status, due_on: date | None, today: date) -> Status:
+    """A valid record wins; without one, a passed due date makes the learner overdue."""
+    if status in (Status.COMPLETED, Status.EXPIRING_SOON) or due_on is None or today <= due_on:
+        return status
+    return Status.OVERDUE
+
+
 def training_status(
     *, today: date, latest: RecordFacts | None, started: bool, due_on: date | None, window_days: int
 ) -> Status:
-    """One learner's status. A valid record wins; without one, a passed due date makes them overdue."""
-    if latest is not None and not latest.revoked and today < latest.expires_on:
-        return (
-            Status.EXPIRING_SOON
-            if today >= window_opens(latest.expires_on, window_days)
-            else Status.COMPLETED
-        )
-    if due_on is not None and today > due_on:
-        return Status.OVERDUE
-    if latest is not None and not latest.revoked:
-        return Status.EXPIRED
-    return Status.IN_PROGRESS if started else Status.NOT_STARTED
+    """One learner's status."""
+    return past_due(
+        record_status(today=today, latest=latest, started=started, window_days=window_days), due_on, today
+    )
 
 
 def renewal_opens_at(

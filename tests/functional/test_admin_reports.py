@@ -1,9 +1,10 @@
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 
 from course.admin import reports
-from course.admin.status import Scope, learner_rows
+from course.admin.status import Scope, in_scope, learner_rows
 from course.database import utcnow
 from course.models import (
     Assignment,
@@ -121,6 +122,17 @@ def test_overview_counts(app, population):
     assert overview.in_date == 2 and overview.assigned == 9
 
 
+def test_the_dashboard_tallies_agree_with_every_learners_status(app, population, db):
+    _, units = population
+    today = utcnow().date()
+    with app.app_context():
+        for scope in (Scope(None), Scope(units["ward"].path)):
+            rows = db.execute(in_scope(learner_rows(today, 30), scope)).all()
+            overview = reports.summary(scope, today, 30).overview
+            assert overview.by_status == dict(Counter(row.status for row in rows))
+            assert overview.assigned == sum(row.due_on is not None for row in rows)
+
+
 def test_by_unit_and_job_role(app, population):
     _, units = population
     with app.app_context():
@@ -135,8 +147,15 @@ def test_by_unit_and_job_role(app, population):
 
 def test_completions_per_month(app, population):
     with app.app_context():
-        months = dict(reports.completions_per_month(Scope(None), (utcnow() - timedelta(days=500)).date()))
+        today = utcnow().date()
+        months = dict(reports.completions_per_month(Scope(None), today - timedelta(days=500), today))
+        none_yet = reports.completions_per_month(
+            Scope(None), today + timedelta(days=40), today + timedelta(days=90)
+        )
     assert sum(months.values()) == 4
+    assert len(months) in (17, 18)  # every month from 500 days ago to this one, with or without records
+    assert months[f"{utcnow() - timedelta(days=30):%Y-%m}"] == 3  # three records completed 30 days ago
+    assert none_yet == []  # months without a single record give no chart at all
 
 
 def test_dashboard_page_shows_counts_charts_and_tables(population, web):

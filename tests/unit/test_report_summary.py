@@ -1,28 +1,34 @@
 """The dashboard's figures folded from one set of tallies (a pure function)."""
 
+from datetime import date, timedelta
+
 from course.admin.reports import Tally, summarise
 from course.records.rules import Status
 
+TODAY = date(2026, 11, 25)
+PASSED, COMING = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
+
 TALLIES = [
-    Tally("Ward 1", "nurse", 5, {Status.COMPLETED.value: 3, Status.OVERDUE.value: 2}),
-    Tally("Ward 1", "healthcare_assistant", 0, {Status.EXPIRING_SOON.value: 1}),
-    Tally("School", "teacher", 1, {Status.NOT_STARTED.value: 4, Status.EXPIRED.value: 0}),
-    Tally(None, "teacher", 1, {Status.OVERDUE.value: 1}),
+    Tally("Ward 1", "nurse", PASSED, {Status.COMPLETED: 3, Status.IN_PROGRESS: 1, Status.EXPIRED: 1}),
+    Tally("Ward 1", "healthcare_assistant", None, {Status.EXPIRING_SOON: 1}),
+    Tally("School", "teacher", COMING, {Status.NOT_STARTED: 4, Status.EXPIRED: 0}),
+    Tally(None, "teacher", PASSED, {Status.NOT_STARTED: 1}),
 ]
 
 
 def test_overview_counts_every_learner_once():
-    overview = summarise(TALLIES).overview
+    overview = summarise(TALLIES, TODAY).overview
     assert overview.learners == 11
-    assert overview.assigned == 7
+    assert overview.assigned == 10  # everyone with a due date
     assert overview.in_date == 4  # completed and expiring soon
-    assert overview.count(Status.OVERDUE) == 3
+    assert overview.count(Status.OVERDUE) == 3  # past the due date without a valid record
+    assert overview.count(Status.NOT_STARTED) == 4  # due tomorrow: not overdue yet
     assert overview.count(Status.EXPIRED) == 0
     assert Status.EXPIRED.value not in overview.by_status  # only statuses someone has
 
 
 def test_groups_by_unit_and_by_job_role_in_label_order():
-    summary = summarise(TALLIES)
+    summary = summarise(TALLIES, TODAY)
     units = [(r.label, r.learners, r.in_date, r.overdue) for r in summary.units]
     roles = [(r.label, r.learners, r.in_date, r.overdue) for r in summary.roles]
     assert units == [("No unit", 1, 0, 1), ("School", 4, 0, 0), ("Ward 1", 6, 4, 2)]
@@ -31,5 +37,5 @@ def test_groups_by_unit_and_by_job_role_in_label_order():
 
 
 def test_no_learners_gives_empty_figures():
-    summary = summarise([])
+    summary = summarise([], TODAY)
     assert summary.overview.learners == 0 and summary.units == [] and summary.roles == []
