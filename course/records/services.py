@@ -153,7 +153,7 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
         )
         for module in course.modules_for(audience)
     )
-    due_on = due_date(user)
+    due_on = None if current else due_date(user)  # a current record is not due, whatever was assigned
     status = rules.training_status(
         today=today,
         latest=facts,
