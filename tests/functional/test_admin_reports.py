@@ -20,23 +20,15 @@ from course.models import (
 )
 from course.records import services as records
 from course.records.rules import Status
+from tests.builders import completion
 
 
 def text(response):
     return response.get_data(as_text=True)
 
 
-def add_record(db, user, *, expires_in_days, cycle=1, completed_days_ago=30):
-    record = CourseCompletion(
-        user_id=user.id,
-        cycle=cycle,
-        course_version="t",
-        completed_at=utcnow() - timedelta(days=completed_days_ago),
-        expires_on=utcnow().date() + timedelta(days=expires_in_days),
-        scores={},
-        cpd_minutes=100,
-        certificate_code=f"CODE-{user.id:04d}-{cycle:04d}-XXXX",
-    )
+def add_record(db, user, **facts):
+    record = completion(user, **facts)
     db.add(record)
     db.commit()
     return record

@@ -2,25 +2,13 @@ import math
 
 import pytest
 
-from course.database import utcnow
-from course.models import AttemptAnswer, QuizAttempt
+from course.models import AttemptAnswer
 from course.quizzes.analysis import item_analysis
+from tests.builders import quiz_attempt
 
 
 def add_attempt(db, user, score, answers, *, submitted=True):
-    attempt = QuizAttempt(
-        user_id=user.id,
-        module_id="responding",
-        quiz_version=1,
-        course_version="t",
-        draw=[],
-        pass_mark=80,
-        expires_at=utcnow(),
-        submitted_at=utcnow() if submitted else None,
-        score=score,
-        correct_count=0 if submitted else None,
-        passed=score >= 80 if submitted else None,
-    )
+    attempt = quiz_attempt(user, module_id="responding", submitted=submitted, score=score)
     db.add(attempt)
     db.flush()
     for position, (question_id, correct) in enumerate(answers.items()):

@@ -1,38 +1,11 @@
 """The summary on each user row, which the reports read, follows the facts whoever writes them."""
 
-from datetime import timedelta
-
 from sqlalchemy import create_engine, text, update
 
 from course import migrate
 from course.database import utcnow
-from course.models import CourseCompletion, QuizAttempt, Revocation, SectionView
-
-
-def completion(user, cycle, expires_in_days):
-    return CourseCompletion(
-        user_id=user.id,
-        cycle=cycle,
-        course_version="t",
-        completed_at=utcnow() - timedelta(days=cycle),
-        expires_on=utcnow().date() + timedelta(days=expires_in_days),
-        scores={},
-        cpd_minutes=100,
-        certificate_code=f"SUMM-{user.id:04d}-{cycle:04d}-XXXX",
-    )
-
-
-def attempt(user, submitted):
-    return QuizAttempt(
-        user_id=user.id,
-        module_id="understanding",
-        quiz_version=1,
-        course_version="t",
-        draw=[],
-        pass_mark=80,
-        expires_at=utcnow() + timedelta(hours=1),
-        submitted_at=utcnow() if submitted else None,
-    )
+from course.models import QuizAttempt, Revocation, SectionView
+from tests.builders import completion, quiz_attempt
 
 
 def test_a_section_view_starts_the_course(make_user, db, reload):
@@ -49,8 +22,8 @@ def test_a_section_view_starts_the_course(make_user, db, reload):
 
 def test_only_a_submitted_quiz_starts_the_course(make_user, db, reload):
     opened, submitted_later, submitted_at_once = make_user(), make_user(), make_user()
-    db.add_all([attempt(opened, False), attempt(submitted_at_once, True)])
-    later = attempt(submitted_later, False)
+    db.add_all([quiz_attempt(opened, submitted=False), quiz_attempt(submitted_at_once)])
+    later = quiz_attempt(submitted_later, submitted=False)
     db.add(later)
     db.commit()
     assert reload(opened).started_at is None
@@ -63,11 +36,11 @@ def test_only_a_submitted_quiz_starts_the_course(make_user, db, reload):
 
 def test_the_latest_record_is_summarised_until_it_is_withdrawn(make_user, db, reload):
     user = make_user()
-    first = completion(user, 1, 10)
+    first = completion(user, cycle=1, expires_in_days=10, completed_days_ago=1)
     db.add(first)
     db.commit()
     assert reload(user).record_expires_on == first.expires_on
-    renewal = completion(user, 2, 400)
+    renewal = completion(user, cycle=2, expires_in_days=400, completed_days_ago=0)
     db.add(renewal)
     db.commit()
     summary = reload(user)
@@ -87,7 +60,10 @@ def test_the_latest_record_is_summarised_until_it_is_withdrawn(make_user, db, re
 
 def test_withdrawing_an_older_record_changes_nothing(make_user, db, reload):
     user = make_user()
-    older, newer = completion(user, 1, 10), completion(user, 2, 400)
+    older, newer = (
+        completion(user, cycle=1, expires_in_days=10, completed_days_ago=1),
+        completion(user, cycle=2, expires_in_days=400, completed_days_ago=0),
+    )
     db.add_all([older, newer])
     db.commit()
     db.add(Revocation(completion_id=older.id, reason="test"))
