@@ -39,8 +39,10 @@ run: seed ## Set everything up and serve the course on http://127.0.0.1:5000
 content-check: install ## Validate modules/ and quizzes/
 	$(FLASK) content check
 
-lint: install-dev ## Check style and common bugs (ruff)
+lint: install-dev ## Check style, formatting, common bugs (ruff) and the layers contract (lint-imports)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install-dev ## Check types (mypy on course/)
 	$(BIN)/mypy

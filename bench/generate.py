@@ -15,10 +15,8 @@ from typing import Any
 from sqlalchemy import insert
 
 from bench.history import Learner, Row, pick_profile
-from course.accounts import add_unit
 from course.content import current_course
 from course.extensions import db
-from course.learning.rules import audience_for
 from course.models import (
     Assignment,
     AttemptAnswer,
@@ -35,6 +33,8 @@ from course.models import (
     UnitKind,
     User,
 )
+from course.people.services import add_unit
+from course.progress.rules import audience_for
 
 CHUNK = 1000
 ADMIN_EMAIL = "bench-admin@example.org"

@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from course.content.schema import Course, Module, QuestionBank
-from course.quizzes.grading import draw
-from course.records.rules import expiry_for
+from course.progress.rules import expiry_for
+from course.quizzes.rules import draw
 from course.records.services import new_certificate_code
 
 Row = dict[str, Any]

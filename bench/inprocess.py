@@ -22,7 +22,7 @@ from course.content import current_course
 from course.database import utcnow
 from course.extensions import db
 from course.models import User
-from course.records import services as records
+from course.progress import services as progress
 from course.security import load_user
 
 SECTION = "/modules/understanding/what-self-harm-is"
@@ -54,15 +54,15 @@ def main() -> None:
     with app.test_request_context("/"):
         user = db.session.get_one(User, user_id)
         login_user(user)
-        state = records.learner_state(user, current_course(), org.settings(), utcnow().date())
+        state = progress.learner_state(user, current_course(), org.settings(), utcnow().date())
 
         def fresh_settings() -> object:
             g.pop("org_settings", None)
             return org.settings()
 
         figures |= {
-            "home: the learner's state (records.learner_state)": per_call_ms(
-                lambda: records.learner_state(user, current_course(), org.settings(), utcnow().date()),
+            "home: the learner's state (progress.learner_state)": per_call_ms(
+                lambda: progress.learner_state(user, current_course(), org.settings(), utcnow().date()),
                 args.requests,
             ),
             "home: the template": per_call_ms(

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 
 from bench.generate import JOB_ROLES
 from bench.server import ROOT, server_env
-from course.admin.imports import unit_paths
 from course.extensions import db
+from course.imports.rules import unit_paths
 from course.models import OrgUnit, QuizAttempt
-from course.quizzes.analysis import item_analysis
+from course.quizzes.services import item_analysis
 
 
 def time_item_analysis(module_id: str, runs: int = 5) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from sqlalchemy import func, insert, select
 from course.content import current_course
 from course.database import utcnow
 from course.extensions import db
-from course.learning.rules import audience_for
 from course.models import CourseCompletion, QuizAttempt, Revocation, Role, User
-from course.quizzes.grading import draw
+from course.progress.rules import audience_for
+from course.quizzes.rules import draw
 
 MODULE = "understanding"  # every pathway has it
 

@@ -7,7 +7,25 @@ from typing import Any
 
 from flask import Flask
 
-from course import cli, config, errors, formatting, security
+from course import (
+    admin,
+    assignments,
+    auth,
+    cli,
+    config,
+    errors,
+    formatting,
+    health,
+    imports,
+    learning,
+    organisation,
+    people,
+    quizzes,
+    records,
+    reminders,
+    reporting,
+    security,
+)
 from course.content import init_content
 from course.extensions import csrf, db, limiter, login_manager
 
@@ -45,12 +63,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from course.admin import bp as admin_bp
-    from course.auth import bp as auth_bp
-    from course.health import bp as health_bp
-    from course.learning import bp as learning_bp
-    from course.quizzes import bp as quizzes_bp
-    from course.records import bp as records_bp
-
-    for blueprint in (auth_bp, learning_bp, quizzes_bp, records_bp, admin_bp, health_bp):
+    """The features, learners' first, then the administration area's, then monitoring."""
+    for blueprint in (
+        auth.bp,
+        learning.bp,
+        quizzes.bp,
+        records.bp,
+        reporting.bp,
+        people.bp,
+        imports.bp,
+        assignments.bp,
+        reminders.bp,
+        organisation.bp,
+        admin.bp,
+        health.bp,
+    ):
         app.register_blueprint(blueprint)

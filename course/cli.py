@@ -7,13 +7,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from course import backup, demo, migrate
-from course.accounts import create_user
-from course.admin.import_cli import IMPORTS
-from course.admin.report_cli import export_cli, reminders_cli
-from course.auth.passwords import password_problem
 from course.content import content_cli
-from course.extensions import db
-from course.models import JobRole, Role
+from course.imports import cli as imports_cli
+from course.people import cli as people_cli
+from course.reminders import cli as reminders_cli
+from course.reporting import cli as reporting_cli
 
 
 @click.group("db", cls=AppGroup)
@@ -35,24 +33,6 @@ def db_revision(message: str) -> None:
     migrate.revision(current_app.config["DATABASE_URL"], message)
 
 
-@click.command("create-admin")
-@with_appcontext
-@click.option("--email", prompt=True)
-@click.option("--name", prompt=True)
-@click.password_option()
-def create_admin(email: str, name: str, password: str) -> None:
-    """Create an administrator account."""
-    problem = password_problem(password, personal=(email, name))
-    if problem:
-        raise click.BadParameter(problem, param_hint="password")
-    try:
-        create_user(email=email, name=name, role=Role.ADMIN, job_role=JobRole.OTHER, password=password)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
-    click.echo(f"Administrator {email} created.")
-
-
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
@@ -70,12 +50,12 @@ def seed_demo() -> None:
 def init_app(app: Flask) -> None:
     for command in (
         db_cli,
-        create_admin,
         seed_demo,
         content_cli,
-        reminders_cli,
-        export_cli,
-        *IMPORTS,
+        *people_cli.COMMANDS,
+        *imports_cli.COMMANDS,
+        *reminders_cli.COMMANDS,
+        *reporting_cli.COMMANDS,
         *backup.COMMANDS,
     ):
         app.cli.add_command(command)

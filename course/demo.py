@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from course.accounts import add_unit, create_user
 from course.extensions import db
 from course.models import JobRole, OrgSettings, Role, UnitKind, User
+from course.people.services import add_unit, create_user
 
 PASSWORD = "demo-password-2026"  # noqa: S105  (published in the README; demo databases only)
 

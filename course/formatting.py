@@ -3,39 +3,30 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 
+from course import org
 from course.database import utcnow
-from course.records.rules import Status, window_opens
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["ORG_TIMEZONE"])
+from course.progress.status import Status
 
 
 def local_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return value.astimezone(_zone()).strftime("%-d %B %Y, %H:%M")
+    return value.astimezone(org.zone()).strftime("%-d %B %Y, %H:%M")
 
 
 def local_date(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(_zone()).date()
+        value = value.astimezone(org.zone()).date()
     return value.strftime("%-d %B %Y")
-
-
-def renewal_from(expires_on: date, window_days: int) -> date:
-    return window_opens(expires_on, window_days)
 
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
-    app.add_template_filter(renewal_from)
     app.add_template_global(utcnow, "now")
     app.add_template_global(Status, "Status")

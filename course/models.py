@@ -31,6 +31,14 @@ class JobRole(enum.StrEnum):
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
 
+    @classmethod
+    def label_for(cls, value: str) -> str:
+        """The label of a stored job role; a value no longer in the list is shown as it is."""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
+
 
 class UnitKind(enum.StrEnum):
     ORGANISATION = "organisation"
@@ -85,14 +93,6 @@ class User(UserMixin, Base):
     def get_id(self) -> str:
         # The version in the id means a bumped version signs out every existing session.
         return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
 
 
 class AccountToken(Base):

@@ -1,8 +1,12 @@
-"""The organisation's settings row, read once per request where a page needs it."""
+"""The organisation: its settings row (read once per request where a page needs it), its time zone, and
+the one definition of "today" that every date rule uses."""
 
 from __future__ import annotations
 
-from flask import g
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g
 from sqlalchemy import select
 
 from course.extensions import db
@@ -27,3 +31,13 @@ def settings() -> OrgSettings:
 def settings_for_update() -> OrgSettings:
     """The settings row as an ORM object in this session, to change and commit."""
     return db.session.get(OrgSettings, 1) or OrgSettings.with_defaults()
+
+
+def zone() -> ZoneInfo:
+    """The organisation's time zone (ORG_TIMEZONE): dates are shown, and days counted, in it."""
+    return ZoneInfo(current_app.config["ORG_TIMEZONE"])
+
+
+def today() -> date:
+    """Today in the organisation's time zone: the day every due date, expiry and reminder is judged on."""
+    return datetime.now(zone()).date()

@@ -91,6 +91,9 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+STAFF = (Role.MANAGER, Role.ADMIN)  # managers (for their units) and administrators
+
+
 def roles_required(*roles: Role) -> Callable[[F], F]:
     """Let signed-in users with one of `roles` through; others get 403 (anonymous: sign-in page)."""
 

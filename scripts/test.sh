@@ -4,7 +4,8 @@
 set -euo pipefail
 BIN=.venv/bin
 bash scripts/system-deps.sh
-echo "== ruff"; $BIN/ruff check .
+echo "== ruff"; $BIN/ruff check . && $BIN/ruff format --check .
+echo "== import layers"; $BIN/lint-imports --no-cache
 echo "== mypy"; $BIN/mypy
 echo "== bandit: no high-severity finding"; $BIN/bandit -q -r course -lll
 echo "== pip-audit: no known vulnerability in the installed dependencies"

@@ -1,45 +1,17 @@
-"""Administration forms for people."""
+"""The audit log's filters: a search form that reads, never writes."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
-
-from course.models import JobRole, Role
-
-ACCESS = [
-    SelectChoice(Role.LEARNER.value, "Learner"),
-    SelectChoice(Role.MANAGER.value, "Manager"),
-    SelectChoice(Role.ADMIN.value, "Administrator"),
-]
+from wtforms import DateField, StringField
+from wtforms.validators import Optional
 
 
-class PersonForm(FlaskForm):
-    name = StringField(
-        "Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)]
-    )
-    email = EmailField(
-        "Email address",
-        validators=[
-            DataRequired("Enter an email address."),
-            Email("Enter an email address in the right format, like name@example.org."),
-            Length(max=254),
-        ],
-    )
-    job_role = SelectField("Job role", choices=[SelectChoice(j.value, j.label) for j in JobRole])
-    role = SelectField(
-        "Access",
-        choices=ACCESS,
-        description="Managers see their unit's reports; administrators manage everything.",
-    )
-    unit = SelectField("Unit", coerce=int)
-    submit = SubmitField("Add and create invitation link")
+class AuditFilters(FlaskForm):
+    class Meta:
+        csrf = False  # a search form: it reads, never writes
 
-
-class EditPersonForm(PersonForm):
-    active = BooleanField(
-        "Account active", description="A deactivated person cannot sign in. Their records are kept."
-    )
-    submit = SubmitField("Save changes")
+    action = StringField("Action contains", validators=[Optional()])
+    actor = StringField("Done by (email)", validators=[Optional()])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])

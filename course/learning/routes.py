@@ -9,16 +9,18 @@ from werkzeug.wrappers import Response
 from course import org
 from course.content import current_course
 from course.content.schema import Module, Section
-from course.database import utcnow
 from course.extensions import db
 from course.learning import bp, pathway, rules, services
+from course.learning.forms import ContentNoteForm, ScenarioForm
+from course.progress import services as progress
+from course.progress.rules import audience_for
 from course.quizzes import services as quiz_services
 from course.records import services as records
 from course.security import next_or
 
 
 def _audience() -> str:
-    return rules.audience_for(current_user.job_role)
+    return audience_for(current_user.job_role)
 
 
 def _module_or_404(module_id: str) -> Module:
@@ -37,14 +39,14 @@ def _needs_content_note() -> Response | None:
 @bp.get("/")
 @login_required
 def home() -> str:
-    state = records.learner_state(current_user, current_course(), org.settings(), utcnow().date())
-    return render_template("learning/home.html", state=state, window_days=org.settings().expiring_window_days)
+    state = progress.learner_state(current_user, current_course(), org.settings(), org.today())
+    return render_template("learning/home.html", state=state)
 
 
 @bp.route("/content-note", methods=["GET", "POST"])
 @login_required
 def content_note() -> str | Response:
-    if request.method == "POST":
+    if ContentNoteForm().validate_on_submit():
         services.acknowledge_content_note(current_user)
         return redirect(next_or(url_for("learning.home")))
     return render_template("learning/content_note.html")
@@ -57,7 +59,7 @@ def module(module_id: str) -> str | Response:
         return gate
     found = _module_or_404(module_id)
     audience = _audience()
-    viewed = services.viewed_sections(current_user).get(module_id, set())
+    viewed = progress.viewed_sections(current_user).get(module_id, set())
     return render_template(
         "learning/module.html",
         module=found,
@@ -123,8 +125,9 @@ def choose(module_id: str, scenario_id: str) -> Response:
     page, scenario = located
     _section_or_404(found, page.id)
     url = url_for("learning.section", module_id=module_id, section_id=page.id)
-    response_id = request.form.get("response", "")
-    if scenario.response(response_id) is None:
+    form = ScenarioForm()
+    response_id = form.response.data or ""
+    if not form.validate_on_submit() or scenario.response(response_id) is None:
         flash(f"Choose one of the responses to “{scenario.title}”, then select “Check my answer”.", "error")
         return redirect(f"{url}#scenario-{scenario_id}")
     services.choose_response(current_user, module_id, scenario_id, response_id)

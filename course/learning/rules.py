@@ -1,66 +1,8 @@
-"""Pure rules of the learner's journey: which pathway a person follows and how far they have come."""
+"""Pure rules of the learner's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from course.content.schema import Module, Section
-from course.models import JobRole
-
-NURSE_ROLES = frozenset({JobRole.NURSE, JobRole.HEALTHCARE_ASSISTANT})
-
-
-def audience_for(job_role: str) -> str:
-    """Healthcare roles follow the nurse pathway; school staff and everyone else the teacher one.
-
-    School nurses work under the school's safeguarding policy, so they follow the school pathway.
-    """
-    return "nurse" if job_role in NURSE_ROLES else "teacher"
-
-
-@dataclass(frozen=True)
-class ModuleProgress:
-    module: Module
-    sections_total: int
-    sections_viewed: int
-    next_section: Section | None
-    quiz_required: bool
-    quiz_passed: bool
-
-    @property
-    def complete(self) -> bool:
-        return self.sections_viewed == self.sections_total and (self.quiz_passed or not self.quiz_required)
-
-    @property
-    def status(self) -> str:
-        if self.complete:
-            return "Completed"
-        if self.sections_viewed or self.quiz_passed:
-            return "In progress"
-        return "Not started"
-
-    @property
-    def minutes_left(self) -> int:
-        if self.complete:
-            return 0
-        share_left = 1 - self.sections_viewed / max(self.sections_total, 1)
-        return max(1, round(self.module.minutes * share_left))
-
-
-def module_progress(
-    module: Module, audience: str, viewed: Iterable[str], quiz_required: bool, quiz_passed: bool
-) -> ModuleProgress:
-    sections = module.sections_for(audience)
-    seen = set(viewed)
-    return ModuleProgress(
-        module=module,
-        sections_total=len(sections),
-        sections_viewed=sum(s.id in seen for s in sections),
-        next_section=next((s for s in sections if s.id not in seen), None),
-        quiz_required=quiz_required,
-        quiz_passed=quiz_passed,
-    )
+from course.content.schema import Section
 
 
 def neighbours(sections: tuple[Section, ...], section_id: str) -> tuple[Section | None, Section | None]:

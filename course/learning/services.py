@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,9 +11,6 @@ from course.models import ScenarioChoice, SectionView, User
 
 # The learner's pages run these on every request: they are built once, since building a statement
 # costs more than running it on a learner's few indexed rows.
-_VIEWED = select(SectionView.module_id, SectionView.section_id).where(
-    SectionView.user_id == bindparam("user_id")
-)
 _SEEN = select(SectionView.id).where(
     SectionView.user_id == bindparam("user_id"),
     SectionView.module_id == bindparam("module_id"),
@@ -24,15 +19,6 @@ _SEEN = select(SectionView.id).where(
 _CHOICES = select(ScenarioChoice.scenario_id, ScenarioChoice.response_id).where(
     ScenarioChoice.user_id == bindparam("user_id"), ScenarioChoice.module_id == bindparam("module_id")
 )
-
-
-def viewed_sections(user: User) -> dict[str, set[str]]:
-    """Every section the user has opened, by module id, in one query."""
-    rows = db.session.connection().execute(_VIEWED, {"user_id": user.id})
-    viewed: dict[str, set[str]] = defaultdict(set)
-    for module_id, section_id in rows:
-        viewed[module_id].add(section_id)
-    return viewed
 
 
 def record_view(user: User, module_id: str, section_id: str) -> bool:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from course import org
 from course.content import current_course
 from course.content.schema import Module, QuestionBank
-from course.learning.rules import audience_for
 from course.models import QuizAttempt
+from course.progress.rules import audience_for
 from course.quizzes import bp, services
-from course.quizzes.grading import AnswerProblem, grade, read_answers
+from course.quizzes.forms import ConfidenceForm, answers_form
+from course.quizzes.rules import AnswerProblem, grade, read_answers
 from course.records import services as records
 from course.security import is_safe_next
 
@@ -110,9 +111,11 @@ def submit(attempt_id: int) -> str | Response | tuple[str, int]:
         return _expired(module)
     drawn = services.drawn_items(found)
     questions = {q.id: q for q in bank.questions}
-    form = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+    form = answers_form(drawn)
+    if not form.validate_on_submit():
+        abort(400, "The answers could not be read. Go back to the quiz and submit it again.")
     try:
-        answers, unanswered = read_answers(drawn, questions, form)
+        answers, unanswered = read_answers(drawn, questions, form.answers())
     except AnswerProblem as problem:
         abort(400, str(problem))
     if unanswered:
@@ -150,12 +153,12 @@ def rate(module_id: str, stage: str) -> Response:
     module = current_course().module(module_id)
     if module is None or stage not in STAGES:
         abort(404)
-    back = request.form.get("back", "")
+    form = ConfidenceForm()
+    back = form.back.data or ""
     target = back if is_safe_next(back) else url_for("learning.module", module_id=module_id)
-    rating = request.form.get("rating", "")
-    if rating not in {"1", "2", "3", "4", "5"}:
+    if not form.validate_on_submit():
         flash("Choose a number from 1 to 5, or skip this question.", "error")
         return redirect(target)
-    services.rate_confidence(current_user, module_id, stage, int(rating))
+    services.rate_confidence(current_user, module_id, stage, int(form.rating.data))
     flash("Thank you. Your rating is saved.", "success")
     return redirect(target)

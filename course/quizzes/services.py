@@ -1,19 +1,22 @@
-"""Quiz attempts in the database: start, submit exactly once, look up. Services own the commit."""
+"""Quiz attempts in the database: start, submit exactly once, look up; and item analysis, how hard each
+question is and how well it separates stronger from weaker learners (one aggregate query per quiz).
+Services own the commit."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Integer, bindparam, case, cast, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from course.content.schema import QuestionBank
 from course.database import utcnow
 from course.extensions import db
 from course.models import AttemptAnswer, ConfidenceRating, QuizAttempt, User
-from course.quizzes.grading import Drawn, Result, draw
+from course.quizzes.rules import Drawn, Result, draw, point_biserial
 
 _rng = random.SystemRandom()
 
@@ -180,3 +183,48 @@ def confidence_given(user: User, module_id: str) -> set[str]:
         )
     )
     return set(rows)
+
+
+HARD_FACILITY = 0.5  # fewer than half answer correctly: worth a look
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    question_id: str
+    answers: int
+    facility: float  # share answering correctly, 0..1
+    discrimination: float | None  # point-biserial correlation with the attempt score; None when undefined
+
+    @property
+    def most_miss(self) -> bool:
+        return self.facility < HARD_FACILITY
+
+
+def item_analysis(module_id: str) -> list[ItemStats]:
+    correct = cast(case((AttemptAnswer.correct.is_(True), 1), else_=0), Integer)
+    score = QuizAttempt.score
+    rows = db.session.execute(
+        select(
+            AttemptAnswer.question_id,
+            func.count(),
+            func.sum(correct),
+            func.sum(score),
+            func.sum(score * correct),
+            func.sum(score * score),
+        )
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .where(QuizAttempt.module_id == module_id, QuizAttempt.submitted_at.is_not(None))
+        .group_by(AttemptAnswer.question_id)
+        .order_by(AttemptAnswer.question_id)
+    )
+    return [
+        ItemStats(
+            question_id=question_id,
+            answers=n,
+            facility=(right or 0) / n,
+            discrimination=point_biserial(
+                n, right or 0, float(total or 0), float(total_right or 0), float(sq or 0)
+            ),
+        )
+        for question_id, n, right, total, total_right, sq in rows
+    ]

@@ -2,36 +2,36 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from itertools import chain
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response as BaseResponse
 
 from course import org
 from course.content import current_course
-from course.database import utcnow
 from course.extensions import db, limiter
-from course.models import CourseCompletion, QuizAttempt
+from course.models import CourseCompletion, Role
+from course.people.services import person_in_scope
+from course.progress.status import record_validity
 from course.records import bp, services
 from course.records.certificate import CertificateFacts, render_certificate
+from course.records.forms import WithdrawForm
+from course.security import roles_required
+from course.spreadsheet import csv_download, csv_lines
 
 
 @bp.get("/records")
 @login_required
 def mine() -> str:
-    attempts = db.session.scalars(
-        select(QuizAttempt)
-        .where(QuizAttempt.user_id == current_user.id, QuizAttempt.submitted_at.is_not(None))
-        .order_by(QuizAttempt.submitted_at.desc())
-    ).all()
+    attempts = services.submitted_attempts(current_user)
     return render_template(
         "records/mine.html",
         completions=services.all_completions(current_user),
         attempts=attempts,
-        today=utcnow().date(),
+        today=org.today(),
     )
 
 
@@ -71,43 +71,24 @@ def certificate(completion_id: int) -> Response:
 @login_required
 def my_records_csv() -> Response:
     """Everything the learner has done, as a spreadsheet they can keep."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["kind", "module", "date (UTC)", "score %", "outcome", "certificate code", "valid until"])
-    for c in services.all_completions(current_user):
-        outcome = "revoked" if c.revocation else "completed"
-        writer.writerow(
-            [
-                "course record",
-                "",
-                c.completed_at.isoformat(),
-                "",
-                outcome,
-                c.certificate_code,
-                c.expires_on.isoformat(),
-            ]
+    records = (
+        (
+            "course record",
+            "",
+            c.completed_at,
+            "",
+            "revoked" if c.revocation else "completed",
+            c.certificate_code,
+            c.expires_on,
         )
-    for a in db.session.scalars(
-        select(QuizAttempt)
-        .where(QuizAttempt.user_id == current_user.id, QuizAttempt.submitted_at.is_not(None))
-        .order_by(QuizAttempt.submitted_at)
-    ):
-        writer.writerow(
-            [
-                "quiz attempt",
-                a.module_id,
-                a.submitted_at.isoformat() if a.submitted_at else "",
-                a.score,
-                "passed" if a.passed else "not passed",
-                "",
-                "",
-            ]
-        )
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="my-training-records.csv"'},
+        for c in services.all_completions(current_user)
     )
+    attempts = (
+        ("quiz attempt", a.module_id, a.submitted_at, a.score, "passed" if a.passed else "not passed", "", "")
+        for a in reversed(services.submitted_attempts(current_user))
+    )
+    header = ("kind", "module", "date (UTC)", "score %", "outcome", "certificate code", "valid until")
+    return csv_download(csv_lines(header, chain(records, attempts)), "my-training-records.csv")
 
 
 @bp.get("/verify/<code>")
@@ -120,10 +101,18 @@ def verify(code: str) -> tuple[str, int] | str:
     )
     if completion is None:
         return render_template("records/verify.html", completion=None, code=code), 404
-    if completion.revocation is not None:
-        state = "revoked"
-    elif utcnow().date() >= completion.expires_on:
-        state = "expired"
-    else:
-        state = "valid"
+    state = record_validity(completion.expires_on, completion.revocation is not None, org.today())
     return render_template("records/verify.html", completion=completion, state=state, code=code)
+
+
+@bp.post("/admin/records/<int:completion_id>/revoke")
+@roles_required(Role.ADMIN)
+def revoke(completion_id: int) -> BaseResponse:
+    completion = db.session.get(CourseCompletion, completion_id) or abort(404)
+    person = person_in_scope(current_user, completion.user_id) or abort(404)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or "The form was incomplete. Try again.", "error")
+    elif services.withdraw(completion, by=current_user, reason=(form.reason.data or "").strip()):
+        flash("The record is withdrawn. Its certificate now shows as withdrawn.", "success")
+    return redirect(url_for("reporting.learner", user_id=person.id))

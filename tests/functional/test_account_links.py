@@ -37,7 +37,7 @@ def invite(web, **person):
 
 def test_admin_invites_and_the_person_sets_a_password_once(app, admin, web, db):
     org_unit_id = None  # no units yet: the form needs one
-    from course.accounts import add_unit
+    from course.people.services import add_unit
 
     unit = add_unit("Ward 1", "department")
     db.commit()

@@ -3,8 +3,6 @@ from datetime import timedelta
 
 import pytest
 
-from course.admin import reports
-from course.admin.status import Scope, in_scope, learner_rows
 from course.database import utcnow
 from course.models import (
     Assignment,
@@ -18,8 +16,12 @@ from course.models import (
     SectionView,
     User,
 )
-from course.records import services as records
-from course.records.rules import Status
+from course.people.rules import Scope
+from course.people.services import in_scope
+from course.progress import services as progress
+from course.progress.status import Status
+from course.reporting import services as reports
+from course.reporting.queries import learner_rows
 from tests.builders import completion
 
 
@@ -84,7 +86,7 @@ def test_sql_status_matches_the_status_rules(app, population, db):
         db.expire_all()  # the database's triggers updated the users' summaries behind this session
         for key, user in people.items():
             user = db.get(User, user.id)
-            python = records.learner_state(user, course, settings, today).status
+            python = progress.learner_state(user, course, settings, today).status
             assert python == EXPECTED[key], key
             assert sql[user.email] == EXPECTED[key].value, key
     assert "gone@example.org" not in sql  # deactivated people are not counted
@@ -183,7 +185,7 @@ class TestLearnerList:
         assert "late@example.org" in text(web.get(f"/admin/learners?due_before={due}"))
 
     def test_sorting_and_pagination(self, population, web, make_user, db, monkeypatch):
-        import course.admin.learners as learners
+        import course.reporting.routes as learners
 
         monkeypatch.setattr(learners, "PAGE_SIZE", 3)
         self.login(web)

@@ -5,11 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from course.admin.export import HEADER, completion_rows, csv_lines
-from course.admin.status import Scope
 from course.database import utcnow
 from course.extensions import db as database
 from course.models import Assignment, CourseCompletion, JobRole, Role, UnitKind, User
+from course.people.rules import Scope
+from course.reporting.services import EXPORT_HEADER as HEADER
+from course.reporting.services import ReportContext, completion_rows
+from course.spreadsheet import csv_lines
 
 TODAY = utcnow().date()
 EVERYONE = Scope(None)
@@ -55,7 +57,7 @@ def people(db, org_unit, make_user):
 
 def export(app, scope=EVERYONE):
     with app.app_context():
-        return "".join(csv_lines(completion_rows(scope, TODAY, 30)))
+        return "".join(csv_lines(HEADER, completion_rows(ReportContext(scope, TODAY, 30))))
 
 
 def parse(text):

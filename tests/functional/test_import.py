@@ -5,9 +5,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select
 
-from course.admin.import_apply import apply_completions_import, apply_people_import
-from course.admin.imports import ImportFailed, plan_completions_import, plan_people_import
 from course.auth.passwords import verify_password
+from course.imports.services import (
+    ImportFailed,
+    apply_completions_import,
+    apply_people_import,
+    plan_completions_import,
+    plan_people_import,
+)
 from course.models import AuditEvent, CourseCompletion, JobRole, Role, UnitKind, User
 from tests.fixtures.app import PASSWORD
 

@@ -3,7 +3,7 @@ import math
 import pytest
 
 from course.models import AttemptAnswer
-from course.quizzes.analysis import item_analysis
+from course.quizzes.services import item_analysis
 from tests.builders import quiz_attempt
 
 

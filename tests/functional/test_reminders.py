@@ -3,12 +3,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from course.admin.reminders import ReminderError, send_reminders
-from course.admin.status import Scope
 from course.database import utcnow
 from course.extensions import db as database
 from course.models import Assignment, AuditEvent, CourseCompletion, ReminderLog, Role, UnitKind, User
+from course.people.rules import Scope
 from course.records.services import new_certificate_code
+from course.reminders.services import ReminderError, send_reminders
 from tests.fixtures.smtp import PASSWORD, USERNAME
 
 TODAY = utcnow().date()

@@ -16,11 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
-from course.accounts import add_unit, create_user
 from course.auth import services as accounts
 from course.database import utcnow
 from course.extensions import db as database
 from course.models import Assignment, CourseCompletion, JobRole, Role, UnitKind, User
+from course.people.services import add_unit, create_user
 from course.quizzes import services as quizzes
 from tests.fixtures.app import _default_hash, csrf_token
 from tests.security import figures

@@ -13,11 +13,16 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
-from course.accounts import add_unit, create_user
-from course.admin.import_apply import apply_completions_import, apply_people_import
-from course.admin.imports import ImportFailed, plan_completions_import, plan_people_import
 from course.extensions import db as database
+from course.imports.services import (
+    ImportFailed,
+    apply_completions_import,
+    apply_people_import,
+    plan_completions_import,
+    plan_people_import,
+)
 from course.models import AttemptAnswer, AuditEvent, CourseCompletion, QuizAttempt, User
+from course.people.services import add_unit, create_user
 from course.quizzes import services as quizzes
 from tests.fixtures.quiz import answers_for
 from tests.security import figures

@@ -3,7 +3,7 @@ import random
 import pytest
 
 from course.content.schema import Option, Question, QuestionBank
-from course.quizzes.grading import AnswerProblem, Drawn, draw, grade, read_answers
+from course.quizzes.rules import AnswerProblem, Drawn, draw, grade, read_answers
 
 
 def question(

@@ -2,9 +2,10 @@ from datetime import date
 
 import pytest
 
-from course.admin.csv_table import SAVE_AS_UTF8, RowError, column_key, read_table
-from course.admin.import_cells import (
+from course.imports.reading import SAVE_AS_UTF8, RowError, column_key, read_table
+from course.imports.rules import (
     BadCell,
+    describe_changes,
     parse_completed_on,
     parse_course_version,
     parse_email,
@@ -17,7 +18,7 @@ from course.admin.import_cells import (
     unit_lookup,
     unit_paths,
 )
-from course.admin.imports import CompletionRow, PeoplePlan, PersonRow, describe_changes, number_cycles
+from course.imports.services import CompletionRow, PeoplePlan, PersonRow, number_cycles
 from course.models import JobRole, Role
 
 TODAY = date(2026, 6, 15)

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from course.quizzes.analysis import point_biserial
+from course.quizzes.rules import point_biserial
 
 
 def from_pairs(pairs):

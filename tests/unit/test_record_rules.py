@@ -2,16 +2,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from course.records.rules import (
-    RecordFacts,
-    Status,
-    add_months,
-    earliest_due,
-    expiry_for,
-    renewal_opens_at,
-    training_status,
-    window_opens,
-)
+from course.progress.rules import add_months, expiry_for, renewal_opens_at
+from course.progress.status import RecordFacts, Status, training_status, window_opens
 
 EXPIRES = date(2027, 11, 25)
 VALID = RecordFacts(EXPIRES)
@@ -87,8 +79,3 @@ def test_renewal_counts_work_from_the_window_or_the_revocation():
     assert renewal_opens_at(RecordFacts(EXPIRES), 30, None) == date(2027, 10, 26)
     revoked_at = datetime(2027, 3, 1, 12, tzinfo=UTC)
     assert renewal_opens_at(RecordFacts(EXPIRES, revoked=True), 30, revoked_at) == date(2027, 3, 1)
-
-
-def test_earliest_due_date_wins():
-    assert earliest_due([date(2027, 3, 1), date(2027, 1, 1)]) == date(2027, 1, 1)
-    assert earliest_due([]) is None

@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
-from course.admin.reports import Tally, summarise
-from course.records.rules import Status
+from course.progress.status import Status
+from course.reporting.rules import Tally, summarise
 
 TODAY = date(2026, 11, 25)
 PASSED, COMING = TODAY - timedelta(days=1), TODAY + timedelta(days=1)

@@ -1,7 +1,7 @@
 import pytest
 
 from course.config import ConfigError, from_environment
-from course.learning.rules import audience_for
+from course.progress.rules import audience_for
 from course.security import is_safe_next
 
 

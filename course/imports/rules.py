@@ -1,0 +1,165 @@
+"""Pure rules of an import: each cell's value, or a message saying what to enter; what an update
+changes; and the chunks the work is done in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+
+from course.auth.services import normalise_email
+from course.imports.reading import RowError, column_key
+from course.models import JobRole, Role
+from course.progress.rules import expiry_for
+
+CHUNK = 1000
+NAME_MAX = 200
+VERSION_MAX = 40
+SEPARATOR = " / "
+ROLES = {"administrator": Role.ADMIN} | {role.value: role for role in Role}
+T = TypeVar("T")
+
+
+class BadCell(ValueError):
+    """A cell's value cannot be used; the message says what to enter instead."""
+
+
+def cell(row: int, errors: list[RowError], parse: Callable[..., T], *args: Any) -> T | None:
+    """parse(*args), or None after noting the problem against the row."""
+    try:
+        return parse(*args)
+    except BadCell as problem:
+        errors.append(RowError(row, str(problem)))
+        return None
+
+
+def parse_email(value: str) -> str:
+    if not value:
+        raise BadCell("enter an email address")
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise BadCell(f"“{value}” is not a valid email address. {error}") from None
+    return normalise_email(value)
+
+
+def parse_name(value: str) -> str:
+    if not value:
+        raise BadCell("enter the person's name")
+    if len(value) > NAME_MAX:
+        raise BadCell(f"the name has {len(value)} characters. Shorten it to {NAME_MAX} or fewer")
+    return value
+
+
+def parse_role(value: str) -> Role | None:
+    """The role, or None when blank: a new person is then a learner and an existing one keeps theirs."""
+    if not value:
+        return None
+    try:
+        return ROLES[value.lower()]
+    except KeyError:
+        raise BadCell(
+            f"“{value}” is not a role. Enter learner, manager or admin, or leave it blank"
+        ) from None
+
+
+def parse_job_role(value: str) -> JobRole:
+    try:
+        return JobRole(column_key(value))
+    except ValueError:
+        choices = ", ".join(job.value for job in JobRole)
+        raise BadCell(f"“{value}” is not a job role. Enter one of: {choices}") from None
+
+
+def parse_date(value: str, column: str) -> date:
+    """A date written YYYY-MM-DD, the one way that no spreadsheet reads differently."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadCell(f"{column} “{value}” is not a date. Write it as YYYY-MM-DD, like 2025-09-30") from None
+
+
+def parse_completed_on(value: str, today: date) -> date:
+    day = parse_date(value, "completed_on")
+    if day > today:
+        raise BadCell(f"completed_on {value} is in the future")
+    return day
+
+
+def parse_expires_on(value: str, completed_on: date, validity_months: int) -> date:
+    """The given expiry date, or by default the organisation's validity period after completion."""
+    if not value:
+        return expiry_for(completed_on, validity_months)
+    day = parse_date(value, "expires_on")
+    if day <= completed_on:
+        raise BadCell(f"expires_on {value} must be after completed_on {completed_on.isoformat()}")
+    return day
+
+
+def parse_course_version(value: str) -> str:
+    if len(value) > VERSION_MAX:
+        raise BadCell(f"course_version has {len(value)} characters. Shorten it to {VERSION_MAX} or fewer")
+    return value or "imported"
+
+
+def path_key(path: str) -> str:
+    """How unit paths are compared: ignoring case and the spacing around the separators."""
+    return re.sub(r"\s*/\s*", SEPARATOR, " ".join(path.split())).casefold()
+
+
+def unit_paths(units: Iterable[tuple[int, str, str]]) -> dict[int, str]:
+    """Each unit's names from the top ("Trust / School / Department"), from (id, name, id path) rows."""
+    units = list(units)
+    names = {unit_id: name for unit_id, name, _path in units}
+    return {
+        unit_id: SEPARATOR.join(names[int(part)] for part in path.split("/") if part)
+        for unit_id, _name, path in units
+    }
+
+
+def unit_lookup(paths: dict[int, str]) -> dict[str, int | None]:
+    """Path key -> unit id; None where two units have the same path, so neither can be chosen by it."""
+    found: dict[str, int | None] = {}
+    for unit_id, path in paths.items():
+        key = path_key(path)
+        found[key] = None if key in found else unit_id
+    return found
+
+
+def parse_unit(value: str, units: dict[str, int | None]) -> int:
+    if not value:
+        raise BadCell("enter the unit_path, the unit names from the top separated by “ / ”")
+    key = path_key(value)
+    if key not in units:
+        raise BadCell(
+            f"there is no unit “{value}”. Write the unit names from the top, separated by “ / ”, "
+            "like Trust / School / Department, or add the unit first"
+        )
+    unit_id = units[key]
+    if unit_id is None:
+        raise BadCell(f"more than one unit is called “{value}”. Rename one of them first")
+    return unit_id
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
+    return (items[start : start + size] for start in range(0, len(items), size))
+
+
+def describe_changes(old: dict[str, Any], new: dict[str, Any], paths: dict[int, str]) -> tuple[str, ...]:
+    """What an update changes, for the preview: ("job role: Teacher → Nurse", ...)."""
+    shown: dict[str, Callable[[Any], str]] = {
+        "name": str,
+        "job_role": JobRole.label_for,
+        "role": str,
+        "unit_id": lambda unit_id: paths.get(unit_id, "none"),
+    }
+    return tuple(
+        f"{field.removesuffix('_id').replace('_', ' ')}: {show(old[field])} → {show(new[field])}"
+        for field, show in shown.items()
+        if old[field] != new[field]
+    )

@@ -1,0 +1,23 @@
+"""The organisation's settings: contacts shown to learners, region, validity, pass mark, reminders."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from course import org
+from course.models import Role
+from course.organisation import bp, services
+from course.organisation.forms import SettingsForm
+from course.security import roles_required
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings() -> str | Response | tuple[str, int]:
+    form = SettingsForm(obj=org.settings_for_update())
+    if form.validate_on_submit():
+        changes = services.save_settings(form.data)
+        flash("Settings saved." if changes else "Nothing changed.", "success")
+        return redirect(url_for("organisation.settings"))
+    return render_template("admin/settings.html", form=form), 422 if form.errors else 200

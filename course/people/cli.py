@@ -1,0 +1,32 @@
+"""People from the command line: `flask --app course create-admin`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from course.auth.passwords import password_problem
+from course.extensions import db
+from course.models import JobRole, Role
+from course.people.services import EmailTaken, create_user
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    problem = password_problem(password, personal=(email, name))
+    if problem:
+        raise click.BadParameter(problem, param_hint="password")
+    try:
+        create_user(email=email, name=name, role=Role.ADMIN, job_role=JobRole.OTHER, password=password)
+    except EmailTaken as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+COMMANDS = (create_admin,)

@@ -1,0 +1,142 @@
+"""People and organisation units: adding, editing, finding, and whose records a viewer may see.
+
+Shared by the admin pages, imports, the command line and the demo data. The functions that change
+something own their transaction and commit; add_unit and create_user only add to the caller's.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
+from wtforms.fields.choices import SelectChoice
+
+from course.audit import record
+from course.auth import services as accounts
+from course.auth.passwords import hash_password
+from course.extensions import db
+from course.models import OrgUnit, User
+from course.people.rules import Scope
+
+
+class EmailTaken(ValueError):
+    def __init__(self, email: str) -> None:
+        super().__init__(f"An account with the email {email} already exists.")
+
+
+def add_unit(name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
+    unit = OrgUnit(name=name, kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()  # the id is needed for the path
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    return unit
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    job_role: str,
+    unit: OrgUnit | None = None,
+    password: str | None = None,
+) -> User:
+    """Add a person to the session; the caller commits. Raises EmailTaken for a taken email."""
+    email = accounts.normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise EmailTaken(email)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        job_role=job_role,
+        unit=unit,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    return user
+
+
+def add_person(*, email: str, name: str, role: str, job_role: str, unit_id: int | None) -> User:
+    """Add a person (without a password: they set one through their invitation) and commit."""
+    unit = db.session.get(OrgUnit, unit_id) if unit_id is not None else None
+    user = create_user(email=email, name=name, role=role, job_role=job_role, unit=unit)
+    db.session.flush()
+    record("person.created", subject=f"user:{user.id}", email=user.email, role=user.role)
+    db.session.commit()
+    return user
+
+
+def update_person(person: User, new: dict[str, Any]) -> dict[str, dict[str, object]]:
+    """Apply the changed fields, audit them and commit; a change of access ends the person's sessions."""
+    email = accounts.normalise_email(str(new["email"]))
+    taken = db.session.scalar(select(User.id).where(User.email == email, User.id != person.id))
+    if taken is not None:
+        raise EmailTaken(email)
+    new = {**new, "email": email, "name": str(new["name"]).strip()}
+    changes = {k: {"from": getattr(person, k), "to": v} for k, v in new.items() if getattr(person, k) != v}
+    for key, value in new.items():
+        setattr(person, key, value)
+    if "active" in changes or "role" in changes:
+        accounts.end_sessions(person)  # a change of access takes effect at once
+    record("person.updated", subject=f"user:{person.id}", changes=changes)
+    db.session.commit()
+    return changes
+
+
+def account_link(user: User, issued_by: User) -> tuple[str, str]:
+    """A new single-use link for the person: an invitation until they have a password, then a reset.
+    Returns the purpose and the full link."""
+    config = current_app.config
+    if user.password_hash is None:
+        purpose, endpoint = accounts.INVITE, "auth.accept_invitation"
+        valid = timedelta(days=config["INVITATION_DAYS"])
+    else:
+        purpose, endpoint = accounts.RESET, "auth.reset_password"
+        valid = timedelta(hours=config["RESET_HOURS"])
+    token = accounts.issue_token(user, purpose, valid, issued_by=issued_by)
+    return purpose, url_for(endpoint, token=token, _external=True)
+
+
+def people_matching(search: str) -> Select[User]:
+    """Everyone whose name or email contains `search` (everyone when empty), by name."""
+    query = select(User).options(selectinload(User.unit)).order_by(User.name)
+    if search:
+        needle = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(needle), User.email.like(needle)))
+    return query
+
+
+def unit_choices(scope: Scope | None = None) -> list[SelectChoice]:
+    """Organisation units as choices for forms, indented to show the tree."""
+    query = select(OrgUnit).order_by(OrgUnit.path)
+    if scope is not None and scope.unit_path is not None:
+        query = query.where(OrgUnit.path.startswith(scope.unit_path))
+    units = db.session.scalars(query).all()
+    return [SelectChoice(u.id, "— " * (u.path.count("/") - 2) + u.name) for u in units]
+
+
+def person_in_scope(viewer: User, user_id: int) -> User | None:
+    """The person when the viewer may see them; None otherwise (the caller answers as if not found)."""
+    user = db.session.get(User, user_id, options=[selectinload(User.unit)])
+    if user is None or not Scope.for_viewer(viewer).covers(user.unit.path if user.unit else None):
+        return None
+    return user
+
+
+def units_under(path: str) -> Select[int]:
+    """The ids of a unit and every unit within it: one indexed prefix match on the unit paths."""
+    return select(OrgUnit.id).where(OrgUnit.path.startswith(path))
+
+
+def in_scope(query: Select[Any], scope: Scope) -> Select[Any]:
+    """The query's rows for people the scope covers; the query selects a `unit_id` column."""
+    if scope.unit_path is None:
+        return query
+    # Filtering on the unit id (not the joined path) lets the database use the index on users.unit_id.
+    unit_id: ColumnElement[int] = query.selected_columns.unit_id
+    return query.where(unit_id.in_(units_under(scope.unit_path)))

@@ -1,0 +1,89 @@
+"""Pure rules of a learner's progress: their pathway, how far they have come, and the record dates."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from course.content.schema import Module, Section
+from course.models import JobRole
+from course.progress.status import RecordFacts, window_opens
+
+NURSE_ROLES = frozenset({JobRole.NURSE, JobRole.HEALTHCARE_ASSISTANT})
+
+
+def audience_for(job_role: str) -> str:
+    """Healthcare roles follow the nurse pathway; school staff and everyone else the teacher one.
+
+    School nurses work under the school's safeguarding policy, so they follow the school pathway.
+    """
+    return "nurse" if job_role in NURSE_ROLES else "teacher"
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    sections_total: int
+    sections_viewed: int
+    next_section: Section | None
+    quiz_required: bool
+    quiz_passed: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.sections_viewed == self.sections_total and (self.quiz_passed or not self.quiz_required)
+
+    @property
+    def status(self) -> str:
+        if self.complete:
+            return "Completed"
+        if self.sections_viewed or self.quiz_passed:
+            return "In progress"
+        return "Not started"
+
+    @property
+    def minutes_left(self) -> int:
+        if self.complete:
+            return 0
+        share_left = 1 - self.sections_viewed / max(self.sections_total, 1)
+        return max(1, round(self.module.minutes * share_left))
+
+
+def module_progress(
+    module: Module, audience: str, viewed: Iterable[str], quiz_required: bool, quiz_passed: bool
+) -> ModuleProgress:
+    sections = module.sections_for(audience)
+    seen = set(viewed)
+    return ModuleProgress(
+        module=module,
+        sections_total=len(sections),
+        sections_viewed=sum(s.id in seen for s in sections),
+        next_section=next((s for s in sections if s.id not in seen), None),
+        quiz_required=quiz_required,
+        quiz_passed=quiz_passed,
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def expiry_for(completed_on: date, validity_months: int) -> date:
+    """The first day on which a record completed on `completed_on` is no longer valid."""
+    return add_months(completed_on, validity_months)
+
+
+def renewal_opens_at(
+    latest: RecordFacts | None, window_days: int, revoked_at: datetime | None
+) -> date | None:
+    """Since when work counts towards the next record: None for a first completion."""
+    if latest is None:
+        return None
+    if latest.revoked and revoked_at is not None:
+        return revoked_at.date()
+    return window_opens(latest.expires_on, window_days)
