@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from course.audit import record
-from course.auth.passwords import hash_password, verify_password
+from course.auth.passwords import hash_password, needs_rehash, verify_password
 from course.database import utcnow
 from course.extensions import db
 from course.models import AccountToken, User
@@ -59,6 +59,8 @@ def authenticate(email: str, password: str, *, threshold: int, lockout: timedelt
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
+    if user.password_hash is not None and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     db.session.commit()
     return user
 

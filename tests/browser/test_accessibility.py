@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from course.models import JobRole, QuizAttempt, Role
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 from tests.fixtures.quiz import answers_for
 
 MODULE = "looking-after-yourself"

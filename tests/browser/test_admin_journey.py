@@ -4,7 +4,7 @@ from playwright.sync_api import Page, expect
 
 from course.database import utcnow
 from course.models import Role
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 
 STAFF_CSV = (
     "email,name,job_role,unit_path,role\n"

@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from course.models import JobRole
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.mark.parametrize("job_role", [JobRole.TEACHER, JobRole.NURSE])

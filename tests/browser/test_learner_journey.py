@@ -5,7 +5,7 @@ from pypdf import PdfReader
 
 from course.models import JobRole
 from tests.browser.test_quiz_journey import answer_in_page
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_new_teacher_completes_the_course_and_verifies_the_certificate(

@@ -1,7 +1,7 @@
 from playwright.sync_api import Page, expect
 
 from course.models import JobRole, QuizAttempt
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 from tests.fixtures.quiz import answers_for
 
 

@@ -1,7 +1,7 @@
 from playwright.sync_api import Page, expect
 
 from course.models import Role
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_teacher_signs_in_and_sees_the_dashboard(page: Page, live_server, make_user, sign_in, axe):

@@ -5,7 +5,8 @@ import pytest
 from course.auth import services
 from course.database import utcnow
 from course.models import AccountToken, Role
-from tests.fixtures.app import PASSWORD
+from tests import factories
+from tests.factories import PASSWORD
 
 NEW_PASSWORD = "lantern pebble orchard violin"
 
@@ -37,9 +38,8 @@ def invite(web, **person):
 
 def test_admin_invites_and_the_person_sets_a_password_once(app, admin, web, db):
     org_unit_id = None  # no units yet: the form needs one
-    from course.people.services import add_unit
 
-    unit = add_unit("Ward 1", "department")
+    unit = factories.unit("Ward 1", "department")
     db.commit()
     org_unit_id = unit.id
     response, link = invite(web, unit=org_unit_id)

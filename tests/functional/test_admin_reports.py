@@ -22,7 +22,7 @@ from course.progress import services as progress
 from course.progress.status import Status
 from course.reporting import services as reports
 from course.reporting.queries import learner_rows
-from tests.builders import completion
+from tests.factories import completion
 
 
 def text(response):

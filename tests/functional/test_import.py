@@ -14,7 +14,7 @@ from course.imports.services import (
     plan_people_import,
 )
 from course.models import AuditEvent, CourseCompletion, JobRole, Role, UnitKind, User
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 
 HEADER = "email,name,job_role,unit_path,role\n"
 ACADEMY = "Northfield Learning Trust / Northfield Academy"

@@ -4,7 +4,7 @@ import pytest
 
 from course.models import AttemptAnswer
 from course.quizzes.services import item_analysis
-from tests.builders import quiz_attempt
+from tests.factories import quiz_attempt
 
 
 def add_attempt(db, user, score, answers, *, submitted=True):

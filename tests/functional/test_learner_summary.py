@@ -5,7 +5,7 @@ from sqlalchemy import create_engine, text, update
 from course import migrate
 from course.database import utcnow
 from course.models import QuizAttempt, Revocation, SectionView
-from tests.builders import completion, quiz_attempt
+from tests.factories import completion, quiz_attempt
 
 
 def test_a_section_view_starts_the_course(make_user, db, reload):

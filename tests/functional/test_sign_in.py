@@ -1,9 +1,13 @@
 from datetime import timedelta
 
+from argon2 import PasswordHasher
+
+from course.auth.passwords import needs_rehash, verify_password
 from course.auth.routes import SIGN_IN_FAILED
 from course.database import utcnow
 from course.models import AuditEvent
-from tests.fixtures.app import PASSWORD, csrf_token
+from tests.factories import PASSWORD
+from tests.fixtures.app import csrf_token
 
 
 def text(response):
@@ -126,6 +130,16 @@ def test_last_sign_in_is_recorded(web, make_user, reload):
     web.login("when@example.org")
     user = reload(user)
     assert user.last_login_at is not None and user.failed_logins == 0
+
+
+def test_a_hash_with_older_parameters_is_upgraded_at_sign_in(web, make_user, db, reload):
+    user = make_user("old@example.org")
+    old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
+    user.password_hash = old
+    db.commit()
+    assert web.login("old@example.org").status_code == 302
+    upgraded = reload(user).password_hash
+    assert upgraded != old and not needs_rehash(upgraded) and verify_password(upgraded, PASSWORD)
 
 
 def test_oversized_request_gets_a_clear_413(client):

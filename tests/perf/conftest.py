@@ -12,13 +12,13 @@ from sqlalchemy import event
 from bench.generate import Organisation, add_learners, build_organisation
 from course.database import utcnow
 from course.extensions import db as database
-from tests.fixtures.app import _default_hash
+from tests.factories import password_hash
 
 
 @pytest.fixture
 def organisation(app) -> Organisation:
     with app.app_context():
-        return build_organisation(units=20, today=utcnow().date(), password_hash=_default_hash())
+        return build_organisation(units=20, today=utcnow().date(), password_hash=password_hash())
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def grow(app, organisation) -> Callable[[int], None]:
     def build(total: int) -> None:
         with app.app_context():
             today = utcnow().date()
-            add_learners(organisation, total - made[0], today, _default_hash(), first=made[0])
+            add_learners(organisation, total - made[0], today, password_hash(), first=made[0])
         made[0] = total
 
     return build

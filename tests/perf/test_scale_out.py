@@ -20,7 +20,7 @@ import pytest
 
 from bench.server import free_port, wait_until_up
 from course.models import AttemptAnswer, JobRole, QuizAttempt
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 from tests.fixtures.quiz import answers_for
 
 WORKERS = 3

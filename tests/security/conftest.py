@@ -20,9 +20,9 @@ from course.auth import services as accounts
 from course.database import utcnow
 from course.extensions import db as database
 from course.models import Assignment, CourseCompletion, JobRole, Role, UnitKind, User
-from course.people.services import add_unit, create_user
 from course.quizzes import services as quizzes
-from tests.fixtures.app import _default_hash, csrf_token
+from tests import factories
+from tests.fixtures.app import csrf_token
 from tests.security import figures
 
 # Examples per fuzz test. There are ten fuzz tests: 400 cases in the quick run, 13,000 in the long one.
@@ -65,17 +65,22 @@ def token(client: FlaskClient) -> str:
 
 
 def person(email: str, role: str, unit: Any, *, password: bool = True, job: str = JobRole.TEACHER) -> User:
-    user = create_user(email=email, name=email.split("@")[0].title(), role=role, job_role=job, unit=unit)
-    user.password_hash = _default_hash() if password else None
-    user.content_note_ack_at = utcnow()
-    return user
+    name = email.split("@")[0].title()
+    return factories.user(
+        email,
+        name=name,
+        role=role,
+        job_role=job,
+        unit=unit,
+        password=factories.PASSWORD if password else None,
+    )
 
 
 def build_world(app: Flask) -> World:
     with app.app_context():
-        trust = add_unit("Trust", UnitKind.ORGANISATION)
-        school = add_unit("School", UnitKind.SITE, trust)
-        ward = add_unit("Ward", UnitKind.SITE, trust)
+        trust = factories.unit("Trust", UnitKind.ORGANISATION)
+        school = factories.unit("School", UnitKind.SITE, trust)
+        ward = factories.unit("Ward", UnitKind.SITE, trust)
         people = {
             "admin": person("admin@example.org", Role.ADMIN, trust),
             "manager": person("manager@example.org", Role.MANAGER, school),

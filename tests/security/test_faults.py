@@ -22,8 +22,8 @@ from course.imports.services import (
     plan_people_import,
 )
 from course.models import AttemptAnswer, AuditEvent, CourseCompletion, QuizAttempt, User
-from course.people.services import add_unit, create_user
 from course.quizzes import services as quizzes
+from tests import factories
 from tests.fixtures.quiz import answers_for
 from tests.security import figures
 from tests.security.conftest import token
@@ -42,15 +42,13 @@ def people_file(rows):
 @pytest.mark.parametrize("failing_row", [1, 1000, 1001, 2345, ROWS])
 def test_a_people_import_failing_at_row_n_writes_nothing(app, db, failing_row):
     with app.app_context():
-        add_unit("Trust", "organisation")
+        factories.unit("Trust", "organisation")
         database.session.commit()
         plan = plan_people_import(people_file(ROWS), max_rows=ROWS)
         assert not plan.errors and plan.counts.created == ROWS
         # Someone adds the person on row N between the preview and the import: that insert fails.
         email = plan.rows[failing_row - 1].email
-        database.session.add(
-            create_user(email=email, name="Added meanwhile", role="learner", job_role="nurse")
-        )
+        database.session.add(factories.user(email, name="Added meanwhile", job_role="nurse", password=None))
         database.session.commit()
         with pytest.raises(ImportFailed, match="nothing was imported"):
             apply_people_import(plan, None)
@@ -62,9 +60,9 @@ def test_a_people_import_failing_at_row_n_writes_nothing(app, db, failing_row):
 
 def test_a_completions_import_failing_at_row_n_writes_nothing(app, db):
     with app.app_context():
-        unit = add_unit("Trust", "organisation")
+        unit = factories.unit("Trust", "organisation")
         people = [
-            create_user(email=f"c{n}@example.org", name="C", role="learner", job_role="nurse", unit=unit)
+            factories.user(f"c{n}@example.org", name="C", job_role="nurse", unit=unit, password=None)
             for n in range(1500)
         ]
         database.session.commit()
@@ -126,9 +124,9 @@ def learners_with_sessions(app):
     """Six learners, each with a session cookie and its CSRF token, as their browsers would hold them."""
     found = []
     with app.app_context():
-        unit = add_unit("Trust", "organisation")
+        unit = factories.unit("Trust", "organisation")
         people = [
-            create_user(email=f"k{n}@example.org", name="K", role="learner", job_role="teacher", unit=unit)
+            factories.user(f"k{n}@example.org", name="K", job_role="teacher", unit=unit, password=None)
             for n in range(LEARNERS)
         ]
         database.session.commit()

@@ -10,7 +10,7 @@ from course.auth import services as accounts
 from course.auth.passwords import password_problem
 from course.auth.routes import SIGN_IN_FAILED
 from course.extensions import db
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 from tests.security.conftest import token
 from tests.security.strategies import assert_shown_escaped, counted, emails, nul_refused, texts
 

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from course.auth.routes import SIGN_IN_FAILED
 from course.extensions import db as database
 from course.models import User
-from tests.fixtures.app import PASSWORD, Web
+from tests.factories import PASSWORD
+from tests.fixtures.app import Web
 from tests.security import figures
 from tests.security.conftest import token
 from tests.security.live import all_at_once

@@ -1,4 +1,6 @@
-from course.auth.passwords import hash_password, password_problem, verify_password
+from argon2 import PasswordHasher, Type, extract_parameters
+
+from course.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 
 
 def test_short_password_is_refused_with_the_length():
@@ -31,3 +33,16 @@ def test_hash_is_argon2_and_verifies():
 
 def test_verify_without_a_hash_is_false():
     assert not verify_password(None, "anything at all here")
+
+
+def test_hash_uses_owasp_argon2id_cost_at_least():
+    parameters = extract_parameters(hash_password("kettle orbit meadow tulip"))
+    assert parameters.type is Type.ID
+    assert parameters.memory_cost >= 19 * 1024 and parameters.time_cost >= 2 and parameters.parallelism >= 1
+
+
+def test_a_hash_with_other_parameters_needs_rehashing():
+    old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash("kettle orbit meadow tulip")
+    assert needs_rehash(old)
+    assert not needs_rehash(hash_password("kettle orbit meadow tulip"))
+    assert needs_rehash("not a hash")

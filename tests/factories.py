@@ -1,0 +1,78 @@
+"""The one place tests build people, units, records and attempts, with plain defaults for what a test
+does not care about. Builders add to the session; the caller (or the fixture) commits."""
+
+import functools
+from datetime import timedelta
+from typing import Any
+
+from course.auth.passwords import hash_password
+from course.database import utcnow
+from course.models import CourseCompletion, JobRole, OrgUnit, QuizAttempt, Role, UnitKind, User
+from course.people.services import add_unit, create_user
+
+PASSWORD = "correct horse battery staple"
+
+
+@functools.cache
+def password_hash() -> str:
+    """Argon2 is slow on purpose: every test account with PASSWORD shares this one real hash."""
+    return hash_password(PASSWORD)
+
+
+def unit(name: str = "Test School", kind: str = UnitKind.SITE, parent: OrgUnit | None = None) -> OrgUnit:
+    return add_unit(name, kind, parent)
+
+
+def user(
+    email: str,
+    *,
+    name: str = "Test Person",
+    role: str = Role.LEARNER,
+    job_role: str = JobRole.TEACHER,
+    unit: OrgUnit | None = None,
+    password: str | None = PASSWORD,
+    active: bool = True,
+    acknowledged: bool = True,
+) -> User:
+    """A person who can sign in with `password` (None: invited, no password yet) and who has read the
+    content note unless `acknowledged` is False."""
+    person = create_user(email=email, name=name, role=role, job_role=job_role, unit=unit)
+    if password is not None:
+        person.password_hash = password_hash() if password == PASSWORD else hash_password(password)
+    person.active = active
+    if acknowledged:
+        person.content_note_ack_at = utcnow()
+    return person
+
+
+def completion(
+    user: User, *, expires_in_days: int, cycle: int = 1, completed_days_ago: int = 30
+) -> CourseCompletion:
+    return CourseCompletion(
+        user_id=user.id,
+        cycle=cycle,
+        course_version="t",
+        completed_at=utcnow() - timedelta(days=completed_days_ago),
+        expires_on=utcnow().date() + timedelta(days=expires_in_days),
+        scores={},
+        cpd_minutes=100,
+        certificate_code=f"CODE-{user.id:04d}-{cycle:04d}-XXXX",
+    )
+
+
+def quiz_attempt(
+    user: User, *, module_id: str = "understanding", submitted: bool = True, score: int | None = None
+) -> QuizAttempt:
+    outcome: dict[str, Any] = {}
+    if submitted:
+        outcome = {"submitted_at": utcnow(), "score": score, "correct_count": 0, "passed": (score or 0) >= 80}
+    return QuizAttempt(
+        user_id=user.id,
+        module_id=module_id,
+        quiz_version=1,
+        course_version="t",
+        draw=[],
+        pass_mark=80,
+        expires_at=utcnow() + timedelta(hours=1),
+        **outcome,
+    )
