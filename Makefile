@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev db seed test lint typecheck format content-check screenshots clean
+.PHONY: help run install install-dev db seed test test-fast lint typecheck format content-check screenshots clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ typecheck: install-dev ## Check types (mypy on course/)
 
 test: install-dev ## Run every check and test, on SQLite and on a real PostgreSQL server
 	bash scripts/test.sh
+
+test-fast: install-dev ## The developer's loop: unit, content and functional tests on SQLite, on every core
+	$(BIN)/pytest -q -n auto -p no:cacheprovider tests/unit tests/content tests/functional
 
 format: install-dev ## Format the code (ruff format) and apply safe lint fixes
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

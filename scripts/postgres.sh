@@ -25,5 +25,7 @@ if ! "${as_postgres[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; th
 fi
 PSQL=("${as_postgres[@]}" "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
 "${PSQL[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='$U'" | grep -q 1 || "${PSQL[@]}" -c "CREATE ROLE $U LOGIN PASSWORD '$U'" >/dev/null
+# Each parallel test process makes a database of its own.
+"${PSQL[@]}" -c "ALTER ROLE $U CREATEDB" >/dev/null
 "${PSQL[@]}" -c "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1 || "${PSQL[@]}" -c "CREATE DATABASE $DB OWNER $U" >/dev/null
 echo "postgresql+psycopg://$U:$U@127.0.0.1:$PGPORT/$DB"

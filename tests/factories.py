@@ -2,8 +2,9 @@
 does not care about. Builders add to the session; the caller (or the fixture) commits."""
 
 import functools
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from course.auth.passwords import hash_password
 from course.database import utcnow
@@ -11,6 +12,12 @@ from course.models import CourseCompletion, JobRole, OrgUnit, QuizAttempt, Role,
 from course.people.services import add_unit, create_user
 
 PASSWORD = "correct horse battery staple"
+ZONE = "Europe/London"  # the test app's ORG_TIMEZONE
+
+
+def today() -> date:
+    """Today as the test app judges it: in the organisation's time zone, like course.org.today()."""
+    return datetime.now(ZoneInfo(ZONE)).date()
 
 
 @functools.cache
@@ -53,7 +60,7 @@ def completion(
         cycle=cycle,
         course_version="t",
         completed_at=utcnow() - timedelta(days=completed_days_ago),
-        expires_on=utcnow().date() + timedelta(days=expires_in_days),
+        expires_on=today() + timedelta(days=expires_in_days),
         scores={},
         cpd_minutes=100,
         certificate_code=f"CODE-{user.id:04d}-{cycle:04d}-XXXX",

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from course import org
 from course.audit import record
 from course.content.schema import Course
 from course.database import utcnow
@@ -40,7 +41,8 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
     """Create the completion record when the last requirement has just been met, in the caller's
     transaction. A record for the same cycle written at the same moment by another request wins."""
     now = utcnow()
-    state = learner_state(user, course, settings, now.date())
+    today = org.today()
+    state = learner_state(user, course, settings, today)
     if not state.needs_new_record or not state.all_complete:
         return None
     completion = CourseCompletion(
@@ -48,7 +50,7 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
         cycle=(state.latest.cycle + 1) if state.latest else 1,
         course_version=course.version,
         completed_at=now,
-        expires_on=expiry_for(now.date(), settings.certificate_months),
+        expires_on=expiry_for(today, settings.certificate_months),
         scores=state.scores,
         cpd_minutes=sum(p.module.minutes for p in state.progress),
         certificate_code=new_certificate_code(),

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from course.database import utcnow
 from course.models import Role
+from tests import factories
 from tests.factories import PASSWORD
 
 STAFF_CSV = (
@@ -39,7 +39,7 @@ def test_admin_imports_assigns_reports_and_exports(
     page.get_by_role("link", name="Assignments").click()
     page.get_by_label("A unit and the units within it").check()
     page.get_by_label("Unit", exact=True).select_option(label="Trust")
-    due = (utcnow().date() + timedelta(days=14)).isoformat()
+    due = (factories.today() + timedelta(days=14)).isoformat()
     page.get_by_label("Due date").fill(due)
     page.get_by_role("button", name="Assign the course").click()
     expect(page.get_by_text("The course is assigned to unit Trust")).to_be_visible()
@@ -90,7 +90,7 @@ def test_manager_sees_only_their_unit_and_sends_reminders(
     make_user("head@example.org", role=Role.MANAGER, unit=school, name="Hana Head")
     make_user("late@example.org", unit=school, name="Lee Late")
     make_user("elsewhere@example.org", unit=ward, name="Elle Elsewhere")
-    db.add(Assignment(unit_id=trust.id, due_on=utcnow().date() - timedelta(days=2)))
+    db.add(Assignment(unit_id=trust.id, due_on=factories.today() - timedelta(days=2)))
     db.commit()
     sign_in(page, "head@example.org", PASSWORD)
     page.goto(f"{live_server}/admin/learners")

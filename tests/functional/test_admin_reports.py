@@ -22,6 +22,7 @@ from course.progress import services as progress
 from course.progress.status import Status
 from course.reporting import services as reports
 from course.reporting.queries import learner_rows
+from tests import factories
 from tests.factories import completion
 
 
@@ -52,12 +53,12 @@ def population(app, make_user, org_unit, db):
     people["expired"] = make_user("old@example.org", unit=ward)
     add_record(db, people["expired"], expires_in_days=0, completed_days_ago=400)
     people["overdue"] = make_user("late@example.org", unit=ward)
-    db.add(Assignment(user_id=people["overdue"].id, due_on=utcnow().date() - timedelta(days=1)))
+    db.add(Assignment(user_id=people["overdue"].id, due_on=factories.today() - timedelta(days=1)))
     people["revoked"] = make_user("revoked@example.org", unit=school)
     revoked = add_record(db, people["revoked"], expires_in_days=300)
     db.add(Revocation(completion_id=revoked.id, reason="test"))
     people["unit_assigned"] = make_user("unitdue@example.org", unit=ward)
-    db.add(Assignment(unit_id=trust.id, due_on=utcnow().date() + timedelta(days=20)))
+    db.add(Assignment(unit_id=trust.id, due_on=factories.today() + timedelta(days=20)))
     make_user("gone@example.org", unit=school, active=False)
     make_user("admin@example.org", role=Role.ADMIN, unit=trust)
     db.commit()
@@ -78,7 +79,7 @@ EXPECTED = {
 
 def test_sql_status_matches_the_status_rules(app, population, db):
     people, _ = population
-    today = utcnow().date()
+    today = factories.today()
     with app.app_context():
         sql = {row.email: row.status for row in db.execute(learner_rows(today, 30))}
         settings = OrgSettings.with_defaults()
@@ -94,23 +95,23 @@ def test_sql_status_matches_the_status_rules(app, population, db):
 
 def test_everyone_under_an_assigned_unit_is_assigned(app, population, db):
     with app.app_context():
-        rows = {r.email: r.due_on for r in db.execute(learner_rows(utcnow().date(), 30))}
-    assert rows["unitdue@example.org"] == utcnow().date() + timedelta(days=20)
-    assert rows["ns@example.org"] == utcnow().date() + timedelta(days=20)  # school is under the trust
-    assert rows["late@example.org"] == utcnow().date() - timedelta(days=1)  # the earliest due date wins
+        rows = {r.email: r.due_on for r in db.execute(learner_rows(factories.today(), 30))}
+    assert rows["unitdue@example.org"] == factories.today() + timedelta(days=20)
+    assert rows["ns@example.org"] == factories.today() + timedelta(days=20)  # school is under the trust
+    assert rows["late@example.org"] == factories.today() - timedelta(days=1)  # the earliest due date wins
 
 
 def test_a_person_joining_an_assigned_unit_is_assigned(app, population, make_user, db):
     _, units = population
     newcomer = make_user("new@example.org", unit=units["school"])
     with app.app_context():
-        rows = {r.email: r.due_on for r in db.execute(learner_rows(utcnow().date(), 30))}
+        rows = {r.email: r.due_on for r in db.execute(learner_rows(factories.today(), 30))}
     assert rows[newcomer.email] is not None
 
 
 def test_overview_counts(app, population):
     with app.app_context():
-        overview = reports.summary(Scope(None), utcnow().date(), 30).overview
+        overview = reports.summary(Scope(None), factories.today(), 30).overview
     assert overview.learners == 9  # eight people plus the admin
     assert overview.count(Status.OVERDUE) == 1 and overview.count(Status.EXPIRING_SOON) == 1
     assert overview.in_date == 2 and overview.assigned == 9
@@ -118,7 +119,7 @@ def test_overview_counts(app, population):
 
 def test_the_dashboard_tallies_agree_with_every_learners_status(app, population, db):
     _, units = population
-    today = utcnow().date()
+    today = factories.today()
     with app.app_context():
         for scope in (Scope(None), Scope(units["ward"].path)):
             rows = db.execute(in_scope(learner_rows(today, 30), scope)).all()
@@ -130,8 +131,8 @@ def test_the_dashboard_tallies_agree_with_every_learners_status(app, population,
 def test_by_unit_and_job_role(app, population):
     _, units = population
     with app.app_context():
-        everyone = reports.summary(Scope(None), utcnow().date(), 30)
-        school_only = reports.summary(Scope(units["school"].path), utcnow().date(), 30)
+        everyone = reports.summary(Scope(None), factories.today(), 30)
+        school_only = reports.summary(Scope(units["school"].path), factories.today(), 30)
     by_unit = {r.label: r for r in everyone.units}
     by_role = {r.label: r for r in everyone.roles}
     assert (by_unit["Ward"].learners, by_unit["Ward"].in_date, by_unit["Ward"].overdue) == (4, 1, 1)
@@ -141,7 +142,7 @@ def test_by_unit_and_job_role(app, population):
 
 def test_completions_per_month(app, population):
     with app.app_context():
-        today = utcnow().date()
+        today = factories.today()
         months = dict(reports.completions_per_month(Scope(None), today - timedelta(days=500), today))
         none_yet = reports.completions_per_month(
             Scope(None), today + timedelta(days=40), today + timedelta(days=90)
@@ -181,7 +182,7 @@ class TestLearnerList:
         self.login(web)
         assert "1 learner found" in text(web.get("/admin/learners?q=SOON"))
         assert "2 learners found" in text(web.get("/admin/learners?job_role=nurse"))
-        due = (utcnow().date()).isoformat()
+        due = factories.today().isoformat()
         assert "late@example.org" in text(web.get(f"/admin/learners?due_before={due}"))
 
     def test_sorting_and_pagination(self, population, web, make_user, db, monkeypatch):
@@ -274,7 +275,7 @@ class TestAssignments:
     def test_assign_unit_role_and_person(self, population, web, db):
         _, units = population
         web.login("admin@example.org")
-        due = (utcnow().date() + timedelta(days=30)).isoformat()
+        due = (factories.today() + timedelta(days=30)).isoformat()
         for data in (
             {"target": "unit", "unit": units["ward"].id},
             {"target": "job_role", "job_role": "nurse"},
@@ -296,7 +297,7 @@ class TestAssignments:
     def test_errors(self, population, web, db):
         _, units = population
         web.login("admin@example.org")
-        past = (utcnow().date() - timedelta(days=1)).isoformat()
+        past = (factories.today() - timedelta(days=1)).isoformat()
         response = web.submit(
             "/admin/assignments",
             {"target": "unit", "unit": units["ward"].id, "due_on": past, "job_role": "teacher"},

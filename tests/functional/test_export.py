@@ -5,15 +5,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from course.database import utcnow
 from course.extensions import db as database
 from course.models import Assignment, CourseCompletion, JobRole, Role, UnitKind, User
 from course.people.rules import Scope
 from course.reporting.services import EXPORT_HEADER as HEADER
 from course.reporting.services import ReportContext, completion_rows
 from course.spreadsheet import csv_lines
+from tests import factories
 
-TODAY = utcnow().date()
+TODAY = factories.today()
 EVERYONE = Scope(None)
 COMPLETED_AT = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # still 2 March in London (GMT)
 

@@ -6,6 +6,7 @@ import pytest
 
 from course.database import utcnow
 from course.models import CourseCompletion, Role
+from tests import factories
 from tests.fixtures.app import Web
 
 
@@ -25,7 +26,7 @@ def world(app, make_user, org_unit, db):
         cycle=1,
         course_version="t",
         completed_at=utcnow(),
-        expires_on=utcnow().date(),
+        expires_on=factories.today(),
         scores={},
         cpd_minutes=1,
         certificate_code="TEST-CODE-0001",

@@ -6,6 +6,7 @@ from pypdf import PdfReader
 
 from course.database import utcnow
 from course.models import CourseCompletion, JobRole, QuizAttempt, Revocation
+from tests import factories
 from tests.fixtures.quiz import complete_course, take_quiz
 
 
@@ -96,7 +97,7 @@ class TestVerify:
     def test_expired(self, app, teacher, web, db, client):
         complete_course(web, app, "teacher")
         record = only_record(db)
-        record.expires_on = utcnow().date()
+        record.expires_on = factories.today()
         db.commit()
         assert "This certificate is expired." in text(client.get(f"/verify/{record.certificate_code}"))
 
@@ -124,7 +125,7 @@ def test_renewal_in_the_window_earns_a_new_record_and_keeps_history(app, teacher
     complete_course(web, app, "teacher")
     first = only_record(db)
     # Move the record so that today is inside its renewal window, and the old passes before it.
-    first.expires_on = utcnow().date() + timedelta(days=10)
+    first.expires_on = factories.today() + timedelta(days=10)
     for attempt in db.query(QuizAttempt).all():
         attempt.submitted_at = utcnow() - timedelta(days=60)
     db.commit()
@@ -156,6 +157,6 @@ def test_my_records_lists_attempts_and_downloads_csv(app, teacher, web):
 def test_status_is_overdue_after_an_assigned_due_date(app, teacher, web, db):
     from course.models import Assignment
 
-    db.add(Assignment(user_id=teacher.id, due_on=utcnow().date() - timedelta(days=1)))
+    db.add(Assignment(user_id=teacher.id, due_on=factories.today() - timedelta(days=1)))
     db.commit()
     assert "Overdue" in text(web.get("/"))

@@ -9,9 +9,10 @@ from course.models import Assignment, AuditEvent, CourseCompletion, ReminderLog,
 from course.people.rules import Scope
 from course.records.services import new_certificate_code
 from course.reminders.services import ReminderError, send_reminders
+from tests import factories
 from tests.fixtures.smtp import PASSWORD, USERNAME
 
-TODAY = utcnow().date()
+TODAY = factories.today()
 EVERYONE = Scope(None)
 
 

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import event
 
 from bench.generate import Organisation, add_learners, build_organisation
-from course.database import utcnow
 from course.extensions import db as database
+from tests import factories
 from tests.factories import password_hash
 
 
 @pytest.fixture
 def organisation(app) -> Organisation:
     with app.app_context():
-        return build_organisation(units=20, today=utcnow().date(), password_hash=password_hash())
+        return build_organisation(units=20, today=factories.today(), password_hash=password_hash())
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def grow(app, organisation) -> Callable[[int], None]:
 
     def build(total: int) -> None:
         with app.app_context():
-            today = utcnow().date()
+            today = factories.today()
             add_learners(organisation, total - made[0], today, password_hash(), first=made[0])
         made[0] = total
 

@@ -23,7 +23,6 @@ from course.models import Assignment, CourseCompletion, JobRole, Role, UnitKind,
 from course.quizzes import services as quizzes
 from tests import factories
 from tests.fixtures.app import csrf_token
-from tests.security import figures
 
 # Examples per fuzz test. There are ten fuzz tests: 400 cases in the quick run, 13,000 in the long one.
 settings.register_profile(
@@ -94,12 +93,12 @@ def build_world(app: Flask) -> World:
             cycle=1,
             course_version="t",
             completed_at=utcnow(),
-            expires_on=utcnow().date() + timedelta(days=300),
+            expires_on=factories.today() + timedelta(days=300),
             scores={},
             cpd_minutes=1,
             certificate_code="TEST-CODE-0001",
         )
-        assignment = Assignment(unit_id=school.id, due_on=utcnow().date() + timedelta(days=30))
+        assignment = Assignment(unit_id=school.id, due_on=factories.today() + timedelta(days=30))
         database.session.add_all([completion, assignment])
         database.session.commit()
         attempt = quizzes.start_attempt(
@@ -131,10 +130,3 @@ def build_world(app: Flask) -> World:
 @pytest.fixture
 def world(app: Flask) -> World:
     return build_world(app)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if figures.FIGURES:
-        terminalreporter.section("security figures")
-        for name, value in sorted(figures.FIGURES.items()):
-            terminalreporter.write_line(f"{name}: {value}")

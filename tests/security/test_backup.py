@@ -11,6 +11,7 @@ from course.audit import record
 from course.database import Base, utcnow
 from course.extensions import db
 from course.models import AttemptAnswer, CourseCompletion, OrgSettings, QuizAttempt, User
+from tests import factories
 from tests.security import figures
 from tests.security.conftest import build_world
 
@@ -73,7 +74,7 @@ def test_backup_then_restore_gives_back_identical_records(sqlite_app, tmp_path):
                 cycle=2,
                 course_version="t",
                 completed_at=utcnow(),
-                expires_on=utcnow().date() + timedelta(days=1),
+                expires_on=factories.today() + timedelta(days=1),
                 scores={},
                 cpd_minutes=1,
                 certificate_code="LATER-CODE-0002",
