@@ -19,6 +19,7 @@ from course import (
     imports,
     learning,
     organisation,
+    outbox,
     people,
     quizzes,
     records,
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
         assignments.bp,
         reminders.bp,
         organisation.bp,
+        outbox.bp,
         admin.bp,
         health.bp,
     ):

@@ -1,4 +1,8 @@
-"""Sending e-mail over SMTP: one connection for a batch of messages, settings from the app config."""
+"""Sending e-mail over SMTP: one connection for a batch of messages, settings from the app config.
+
+`queue_mail` is how features send: the message goes through the outbox, in the caller's transaction,
+and is delivered (and retried while the mail server is down) by `flask --app course outbox send`.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,17 @@ from email.utils import getaddresses
 from types import TracebackType
 from typing import Any
 
+from flask import current_app
+
+from course.outbox.services import Refuse, Retry, enqueue, handles
+
+MAIL = "mail"
+
 
 class MailError(RuntimeError):
     """The mail server could not be reached or would not take a message; the message says what to fix."""
+
+    permanent = False  # the server refused this message for good (a 5xx reply): sending again won't help
 
 
 class Mailer:
@@ -28,7 +40,10 @@ class Mailer:
         self.sender: str = config["MAIL_FROM"]
         self._smtp: smtplib.SMTP | None = None
 
-    def compose(self, *, to: str, subject: str, body: str, cc: Iterable[str] = ()) -> EmailMessage:
+    def compose(
+        self, *, to: str, subject: str, body: str, cc: Iterable[str] = (), html: str | None = None
+    ) -> EmailMessage:
+        """A plain-text message, with an HTML alternative when `html` is given."""
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
@@ -37,6 +52,8 @@ class Mailer:
             message["Cc"] = ", ".join(copies)
         message["Subject"] = subject
         message.set_content(body)
+        if html is not None:
+            message.add_alternative(html, subtype="html")
         return message
 
     def __enter__(self) -> Mailer:
@@ -85,7 +102,9 @@ class Mailer:
                 _accepted(smtp, smtp.rcpt(address), address)
             smtp.data(message.as_bytes(policy=policy.SMTPUTF8 if international else policy.SMTP))
         except (smtplib.SMTPException, OSError) as error:
-            raise MailError(f"The mail server refused the message to {to}: {_reason(error)}") from error
+            problem = MailError(f"The mail server refused the message to {to}: {_reason(error)}")
+            problem.permanent = isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+            raise problem from error
 
     def __exit__(
         self,
@@ -124,3 +143,25 @@ def _reason(error: BaseException) -> str:
         )
         return f"{which}({error.smtp_code} {text.strip()})"
     return str(error) or type(error).__name__
+
+
+def queue_mail(*, to: str, subject: str, body: str, cc: Iterable[str] = (), html: str | None = None) -> None:
+    """Send an e-mail through the outbox: saved with the caller's transaction, delivered and retried."""
+    enqueue(MAIL, {"to": to, "subject": subject, "body": body, "cc": list(cc), "html": html})
+
+
+@handles(MAIL)
+def _deliver(payload: dict[str, Any]) -> None:
+    try:
+        with Mailer(current_app.config) as mailer:
+            mailer.send(
+                mailer.compose(
+                    to=payload["to"],
+                    subject=payload["subject"],
+                    body=payload["body"],
+                    cc=payload.get("cc", ()),
+                    html=payload.get("html"),
+                )
+            )
+    except MailError as error:
+        raise (Refuse if error.permanent else Retry)(str(error)) from error

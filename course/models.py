@@ -323,3 +323,21 @@ class ReminderLog(Base):
     kind: Mapped[str] = mapped_column(String(20))  # overdue | expiring
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     manager_copied: Mapped[bool] = mapped_column(default=False)
+
+
+class OutboxMessage(Base):
+    """Something that must reach another system (an e-mail, a score, a statement), written in the same
+    transaction as the fact it reports, and delivered, with retries, until it arrives or is refused."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "delivered_at", "refused_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(40))  # which handler delivers it: "mail", ...
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(1000), default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None)
+    refused_at: Mapped[datetime | None] = mapped_column(default=None)  # the partner will never take it

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, settings
 from course.auth import services as accounts
 from course.database import utcnow
 from course.extensions import db as database
-from course.models import Assignment, CourseCompletion, JobRole, Role, UnitKind, User
+from course.models import Assignment, CourseCompletion, JobRole, OutboxMessage, Role, UnitKind, User
+from course.outbox.services import enqueue
 from course.quizzes import services as quizzes
 from tests import factories
 from tests.fixtures.app import csrf_token
@@ -75,6 +76,14 @@ def person(email: str, role: str, unit: Any, *, password: bool = True, job: str 
     )
 
 
+def queue_mail_for_the_matrix() -> OutboxMessage:
+    message = enqueue(
+        "mail", {"to": "learner@example.org", "subject": "s", "body": "b", "cc": [], "html": None}
+    )
+    database.session.commit()
+    return message
+
+
 def build_world(app: Flask) -> World:
     with app.app_context():
         trust = factories.unit("Trust", UnitKind.ORGANISATION)
@@ -110,7 +119,9 @@ def build_world(app: Flask) -> World:
             valid_for=timedelta(hours=1),
             daily_limit=0,
         )
+        message = queue_mail_for_the_matrix()
         ids = {
+            "message": message.id,
             "learner": people["learner"].id,
             "record": completion.id,
             "code": completion.certificate_code,

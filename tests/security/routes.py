@@ -81,6 +81,8 @@ ROUTES = [
     Route("organisation.settings",     "GET",  "/admin/settings",                     LOGIN, DENY,  DENY,  DENY,  OK),
     Route("organisation.settings",     "POST", "/admin/settings",                     LOGIN, DENY,  DENY,  DENY,  OK),
     Route("reporting.item_analysis", "GET", "/admin/quizzes",                      LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("outbox.outbox",      "GET",  "/admin/outbox",                       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("outbox.retry",       "POST", "/admin/outbox/{message}/retry",       LOGIN, DENY,  DENY,  DENY,  OK),
     Route("admin.audit",        "GET",  "/admin/audit",                        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("admin.audit_csv",    "GET",  "/admin/audit.csv",                    LOGIN, DENY,  DENY,  DENY,  OK),
     Route("imports.import_people", "GET", "/admin/import",                       LOGIN, DENY,  DENY,  DENY,  OK),
