@@ -47,10 +47,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from course.admin import bp as admin_bp
     from course.auth import bp as auth_bp
+    from course.conversations import bp as conversations_bp
     from course.health import bp as health_bp
     from course.learning import bp as learning_bp
     from course.quizzes import bp as quizzes_bp
     from course.records import bp as records_bp
 
-    for blueprint in (auth_bp, learning_bp, quizzes_bp, records_bp, admin_bp, health_bp):
+    for blueprint in (auth_bp, learning_bp, conversations_bp, quizzes_bp, records_bp, admin_bp, health_bp):
         app.register_blueprint(blueprint)

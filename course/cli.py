@@ -12,6 +12,7 @@ from course.admin.import_cli import IMPORTS
 from course.admin.report_cli import export_cli, reminders_cli
 from course.auth.passwords import password_problem
 from course.content import content_cli
+from course.conversations.cli import follow_ups_cli
 from course.extensions import db
 from course.models import JobRole, Role
 
@@ -75,6 +76,7 @@ def init_app(app: Flask) -> None:
         content_cli,
         reminders_cli,
         export_cli,
+        follow_ups_cli,
         *IMPORTS,
         *backup.COMMANDS,
     ):

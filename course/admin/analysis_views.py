@@ -7,6 +7,8 @@ from flask import render_template, request
 from course.admin import bp, reports
 from course.admin.common import STAFF, report_context
 from course.content import current_course
+from course.conversations import followups
+from course.conversations.rules import ACTIONS, USED
 from course.models import Role
 from course.quizzes.analysis import item_analysis as analyse
 from course.security import roles_required
@@ -31,4 +33,13 @@ def item_analysis() -> str:
 @bp.get("/learning-gain")
 @roles_required(*STAFF)
 def learning_gain() -> str:
-    return render_template("admin/learning_gain.html", rows=reports.learning_gain(report_context().scope))
+    scope = report_context().scope
+    return render_template(
+        "admin/learning_gain.html",
+        rows=reports.learning_gain(scope),
+        retention=followups.retention(scope),
+        use=followups.reported_use(scope),
+        notes=followups.shared_notes() if scope.unit_path is None else [],
+        used_labels=USED,
+        action_labels=ACTIONS,
+    )

@@ -88,7 +88,9 @@ def load_conversation(
     unique(problems, path, [(t.id, m.line) for t, m in zip(turns, turn_entries, strict=True)], "turn")
     unique(problems, path, [(e.id, m.line) for e, m in zip(endings, ending_entries, strict=True)], "ending")
     if "turns" in data and not MIN_TURNS <= len(turns) <= MAX_TURNS:
-        fields.report("turns", f"a conversation has {MIN_TURNS} to {MAX_TURNS} turns; this one has {len(turns)}")
+        fields.report(
+            "turns", f"a conversation has {MIN_TURNS} to {MAX_TURNS} turns; this one has {len(turns)}"
+        )
     conversation = Conversation(
         id=fields.ident("id"),
         title=fields.text("title"),
@@ -190,9 +192,13 @@ def check_paths(conversation: Conversation, lines: _Lines) -> list[tuple[int, st
         for choice in turn.choices:
             line = lines.choices.get((turn.id, choice.id), lines.turns.get(turn.id, 1))
             if choice.next_turn and choice.next_turn not in turns:
-                found.append((line, f"choice '{choice.id}' leads to turn '{choice.next_turn}', which is not here"))
+                found.append(
+                    (line, f"choice '{choice.id}' leads to turn '{choice.next_turn}', which is not here")
+                )
             if choice.ending and choice.ending not in endings:
-                found.append((line, f"choice '{choice.id}' ends at '{choice.ending}', which is not an ending here"))
+                found.append(
+                    (line, f"choice '{choice.id}' ends at '{choice.ending}', which is not an ending here")
+                )
     # Walk every path from the start, depth first; a choice back to a turn on the current path loops.
     reached_turns: set[str] = set()
     reached_endings: set[str] = set()
