@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.conversations.rules import ACTIONS, USED
@@ -27,12 +28,12 @@ class FollowUpForm(FlaskForm):
 
     used = RadioField(
         "Since the course, have you responded to someone who self-harms or may?",
-        choices=list(USED.items()),
+        choices=[SelectChoice(key, label) for key, label in USED.items()],
         validators=[Optional()],
     )
     actions = SelectMultipleField(
         "What did you do?",
-        choices=list(ACTIONS.items()),
+        choices=[SelectChoice(key, label) for key, label in ACTIONS.items()],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
         validators=[Optional()],

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from course import org
 from course.admin.common import STAFF
@@ -89,7 +90,7 @@ def choose(module_id: str, conversation_id: str) -> BaseResponse:
     _module, conversation = _found(module_id, conversation_id)
     form = ChoiceForm()
     turn = conversation.turn(form.turn.data or "")
-    form.choice.choices = [(c.id, c.says) for c in turn.choices] if turn else []
+    form.choice.choices = [SelectChoice(c.id, c.says) for c in turn.choices] if turn else []
     if not form.validate():
         flash("Choose what to say, then select “Say this”.", "error")
         return _back_to(module_id, conversation_id, "your-turn")
