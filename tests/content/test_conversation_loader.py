@@ -40,7 +40,11 @@ def test_the_fixture_conversation_loads(course_dir):
 
 
 def test_a_dead_end_choice_names_its_line(course_dir):
-    edit(course_dir, "        openness: Sam walks out.\n        end: poor\n", "        openness: Sam walks out.\n")
+    edit(
+        course_dir,
+        "        openness: Sam walks out.\n        end: poor\n",
+        "        openness: Sam walks out.\n",
+    )
     assert problems(course_dir) == [
         f"{TALK}:30: choice 'leave' leads nowhere: give it either 'next: <turn id>' or 'end: <ending id>'"
     ]
@@ -52,12 +56,20 @@ def test_a_choice_to_a_missing_turn(course_dir):
 
 
 def test_an_unreachable_turn(course_dir):
-    edit(course_dir, "        openness: Sam looks away.\n        next: repair", "        openness: Sam looks away.\n        end: poor")
+    edit(
+        course_dir,
+        "        openness: Sam looks away.\n        next: repair",
+        "        openness: Sam looks away.\n        end: poor",
+    )
     assert problems(course_dir) == [f"{TALK}:22: turn 'repair' cannot be reached from the start"]
 
 
 def test_a_path_with_no_end(course_dir):
-    edit(course_dir, "openness: Sam goes quiet.\n        end: poor", "openness: Sam goes quiet.\n        next: first")
+    edit(
+        course_dir,
+        "openness: Sam goes quiet.\n        end: poor",
+        "openness: Sam goes quiet.\n        next: first",
+    )
     assert problems(course_dir) == [
         f"{TALK}:44: choice 'scold' leads back to turn 'first', so that path never ends"
     ]
@@ -65,11 +77,17 @@ def test_a_path_with_no_end(course_dir):
 
 def test_no_good_ending(course_dir):
     edit(course_dir, "outcome: good", "outcome: poor")
-    assert problems(course_dir) == [f"{TALK}:1: no path reaches a good ending: give one ending 'outcome: good'"]
+    assert problems(course_dir) == [
+        f"{TALK}:1: no path reaches a good ending: give one ending 'outcome: good'"
+    ]
 
 
 def test_no_recovery_from_a_poor_choice(course_dir):
-    edit(course_dir, "        openness: Sam sits down slowly.\n        next: second", "        openness: Sam sits down slowly.\n        end: poor")
+    edit(
+        course_dir,
+        "        openness: Sam sits down slowly.\n        next: second",
+        "        openness: Sam sits down slowly.\n        end: poor",
+    )
     assert problems(course_dir) == [
         f"{TALK}:1: no path recovers from a poor choice: let a 'kind: harms' choice lead on to a good ending"
     ]
@@ -83,7 +101,9 @@ def test_too_few_turns(course_dir):
     edit(course_dir, "Sam sits down.\n        next: second", "Sam sits down.\n        end: good")
     edit(course_dir, "  - id: second\n", "  - id: second\n")
     found = problems(course_dir)
-    assert any(p.startswith(f"{TALK}:7: a conversation has 3 to 6 turns; this one has 2") for p in found), found
+    assert any(p.startswith(f"{TALK}:7: a conversation has 3 to 6 turns; this one has 2") for p in found), (
+        found
+    )
 
 
 def test_unknown_block_region_in_a_debrief(course_dir):

@@ -30,7 +30,11 @@ def test_each_module_lists_the_conversations_for_the_learners_audience(make_user
     page = web.get("/modules/responding").get_data(as_text=True)
     assert "A ward patient with new injuries" in page and "A pupil tells you" not in page
     assert web.get(PLAY).status_code == 404
-    assert web.get("/modules/looking-after-yourself").get_data(as_text=True).count("A colleague who is struggling")
+    assert (
+        web.get("/modules/looking-after-yourself")
+        .get_data(as_text=True)
+        .count("A colleague who is struggling")
+    )
 
 
 def test_a_conversation_hidden_from_the_organisations_region_is_not_found(make_user, web, org_settings):
