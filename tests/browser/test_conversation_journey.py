@@ -87,6 +87,8 @@ def test_axe_finds_nothing_on_the_conversation_pages(page: Page, live_server, ma
     page.goto(f"{live_server}{PLAY}")
     axe(page)
     say(page, "Of course. I have time.")
+    # The new reply is the focus target, so a screen reader reads it out first.
+    assert page.evaluate("document.activeElement && document.activeElement.id") == "latest"
     axe(page)
     say(page, "Maya, why would you do that to yourself?")
     axe(page)  # the debrief

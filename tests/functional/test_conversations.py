@@ -114,3 +114,11 @@ def test_the_report_counts_choices_within_the_viewers_units(make_user, web, org_
 
 def test_learners_cannot_see_the_report(teacher, web):
     assert web.get("/admin/conversations").status_code == 403
+
+
+def test_a_us_organisation_reads_the_us_debrief(teacher, web, org_settings):
+    org_settings(region="US")
+    say(web, "first-words", "make-time")
+    say(web, "after-telling", "thank-and-check")
+    page = say(web, "what-next", "explain").get_data(as_text=True)
+    assert "school counselor" in page and "designated safeguarding lead" not in page

@@ -209,3 +209,42 @@ def test_unanswered_questions_are_named_and_nothing_is_kept(due_learner, web, db
     page = web.submit("/follow-up", {"used": "no"}).get_data(as_text=True)
     assert "Question 1 has no answer" in page
     assert db.scalar(select(FollowUp.submitted_at)) is None
+
+
+def take_check(web, db, app, note: str) -> None:
+    course = app.extensions["course"]
+    follow_up = db.scalar(select(FollowUp).order_by(FollowUp.id.desc()))
+    answers = {
+        f"q-{i.question_id}": sorted(course.banks[i.module_id].question(i.question_id).correct_ids)
+        for i in follow_up.items
+    }
+    page = web.submit("/follow-up", {**answers, "used": "no", "note": note}).get_data(as_text=True)
+    assert "5 of 5 correct" in page
+
+
+def test_notes_are_shown_only_to_admins_and_only_from_five(make_user, db, web, app, org_unit):
+    north, south = org_unit("North"), org_unit("South")
+    for n in range(5):
+        user = make_user(f"n{n}@example.org", unit=north if n < 4 else south)
+        completed(db, user, datetime.now(UTC) - timedelta(days=100))
+        web.login(user.email)
+        web.get("/follow-up")
+        take_check(web, db, app, f"Note number {n}")
+        web.logout()
+        if n == 3:
+            web.login(make_user("early-admin@example.org", role=Role.ADMIN).email)
+            page = web.get("/admin/learning-gain").get_data(as_text=True)
+            assert "Free-text notes: 4" in page and "Note number" not in page
+            web.logout()
+    web.login(make_user("admin@example.org", role=Role.ADMIN).email)
+    page = web.get("/admin/learning-gain").get_data(as_text=True)
+    assert "Free-text notes: 5" in page and all(f"Note number {n}" in page for n in range(5))
+    assert "follow-up checks,,,5,," in web.get("/admin/learning-gain/follow-up.csv").get_data(as_text=True)
+    web.logout()
+    web.login(make_user("manager@example.org", role=Role.MANAGER, unit=north).email)
+    page = web.get("/admin/learning-gain").get_data(as_text=True)
+    assert "Free-text notes" not in page and "Note number" not in page
+    assert "From 4 follow-up checks" in page  # only the manager's unit
+    assert "Responded to someone who self-harms or may: No</td><td>4" in page
+    csv = web.get("/admin/learning-gain/follow-up.csv").get_data(as_text=True)
+    assert "follow-up checks,,,4,," in csv and "free-text notes" not in csv
