@@ -65,7 +65,7 @@ def test_without_javascript_a_conversation_plays_to_both_endings(browser: Browse
     context.close()
 
 
-def test_axe_finds_nothing_on_the_conversation_pages(page: Page, live_server, make_user, db, axe):
+def test_axe_finds_nothing_on_the_conversation_pages(page: Page, live_server, make_user, db, axe, screenshot):
     learner = make_user("axe-talk@example.org", job_role=JobRole.TEACHER)
     db.add(
         CourseCompletion(
@@ -90,6 +90,7 @@ def test_axe_finds_nothing_on_the_conversation_pages(page: Page, live_server, ma
     # The new reply is the focus target, so a screen reader reads it out first.
     assert page.evaluate("document.activeElement && document.activeElement.id") == "latest"
     axe(page)
+    screenshot(page, "conversation")
     say(page, "Maya, why would you do that to yourself?")
     axe(page)  # the debrief
     page.goto(f"{live_server}/follow-up")
