@@ -6,6 +6,8 @@ Days are counted on UTC dates: a record completed at any time on 1 March is 90 d
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from sqlalchemy import Integer, and_, case, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course import org
+from course.admin.export import inert
 from course.admin.reminders import course_link
 from course.admin.status import Scope, units_under
 from course.content.schema import Course, Question
@@ -338,3 +341,26 @@ def shared_notes() -> list[str]:
     until there are enough that no one note points to its writer."""
     texts = list(db.session.scalars(select(FollowUpNote.text).order_by(FollowUpNote.text)))
     return texts if len(texts) >= NOTES_SHOWN_FROM else []
+
+
+def report_csv(scope: Scope, course: Course, *, with_notes: bool) -> str:
+    """Retention and reported use as one CSV table (UTF-8 with a byte order mark, cells made inert)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["measure", "module", "job_role", "count", "score_at_completion", "score_at_follow_up"])
+    for row in retention(scope):
+        module = course.module(row.module_id)
+        before = "" if row.at_completion is None else f"{row.at_completion:.1f}"
+        title = inert(module.title if module else row.module_id)
+        writer.writerow(["retention", title, row.job_role, row.checks, before, f"{row.at_follow_up:.1f}"])
+    use = reported_use(scope)
+    counts = [("follow-up checks", use.checks)]
+    counts += [
+        (f"responded since the course: {label}", use.used.get(key, 0)) for key, label in rules.USED.items()
+    ]
+    counts += [(f"what they did: {label}", use.actions.get(key, 0)) for key, label in rules.ACTIONS.items()]
+    if with_notes:
+        counts.append(("free-text notes", use.notes))
+    for measure, count in counts:
+        writer.writerow([measure, "", "", count, "", ""])
+    return "\ufeff" + buffer.getvalue()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -13,13 +11,12 @@ from wtforms.fields.choices import SelectChoice
 
 from course import org
 from course.admin.common import STAFF
-from course.admin.export import inert
 from course.admin.status import Scope
 from course.content import current_course
 from course.content.schema import Conversation, Module
 from course.conversations import bp, followups, services
 from course.conversations.forms import ChoiceForm, FollowUpForm, StepForm
-from course.conversations.rules import ACTIONS, USED
+from course.conversations.rules import ACTIONS
 from course.database import utcnow
 from course.learning.routes import _needs_content_note as needs_content_note
 from course.learning.rules import audience_for
@@ -169,34 +166,8 @@ def report() -> str:
 @roles_required(*STAFF)
 def follow_up_csv() -> Response:
     scope = Scope.for_viewer(current_user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["measure", "module", "job_role", "count", "score_at_completion", "score_at_follow_up"])
-    course = current_course()
-    for row in followups.retention(scope):
-        module = course.module(row.module_id)
-        writer.writerow(
-            [
-                "retention",
-                inert(module.title if module else row.module_id),
-                row.job_role,
-                row.checks,
-                "" if row.at_completion is None else f"{row.at_completion:.1f}",
-                f"{row.at_follow_up:.1f}",
-            ]
-        )
-    use = followups.reported_use(scope)
-    writer.writerow(["follow-up checks", "", "", use.checks, "", ""])
-    for key, label in USED.items():
-        writer.writerow([f"responded since the course: {label}", "", "", use.used.get(key, 0), "", ""])
-    for key, label in ACTIONS.items():
-        writer.writerow([f"what they did: {label}", "", "", use.actions.get(key, 0), "", ""])
-    if current_user.role == Role.ADMIN:
-        writer.writerow(["free-text notes", "", "", use.notes, "", ""])
+    text = followups.report_csv(scope, current_course(), with_notes=current_user.role == Role.ADMIN)
+    filename = f"follow-up-{utcnow().date().isoformat()}.csv"
     return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="follow-up-{utcnow().date().isoformat()}.csv"'
-        },
+        text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
