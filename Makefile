@@ -58,8 +58,8 @@ format: install-dev ## Format the code (ruff format) and apply safe lint fixes
 
 screenshots: install-dev ## Refresh the README screenshots from the browser tests
 	bash scripts/system-deps.sh
-	$(BIN)/pytest -q -p no:cacheprovider tests/browser/test_course_pages.py tests/browser/test_quiz_journey.py tests/browser/test_admin_journey.py
-	cp test-artifacts/learner-home.png test-artifacts/scenario-feedback.png test-artifacts/quiz-feedback.png test-artifacts/admin-dashboard.png docs/screenshots/
+	$(BIN)/pytest -q -p no:cacheprovider tests/browser/test_course_pages.py tests/browser/test_quiz_journey.py tests/browser/test_admin_journey.py tests/browser/test_conversation_journey.py
+	cp test-artifacts/learner-home.png test-artifacts/scenario-feedback.png test-artifacts/quiz-feedback.png test-artifacts/admin-dashboard.png test-artifacts/conversation.png docs/screenshots/
 
 .PHONY: bench
 bench: install-dev ## Benchmark 10,000 learners on SQLite (BENCH_ARGS="--postgres --learners 100000" for PostgreSQL)

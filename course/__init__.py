@@ -13,6 +13,7 @@ from course import (
     auth,
     cli,
     config,
+    conversations,
     errors,
     formatting,
     health,
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         auth.bp,
         learning.bp,
+        conversations.bp,
         quizzes.bp,
         records.bp,
         reporting.bp,

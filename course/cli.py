@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from course import backup, demo, migrate
 from course.content import content_cli
+from course.conversations import cli as conversations_cli
 from course.imports import cli as imports_cli
 from course.outbox import cli as outbox_cli
 from course.people import cli as people_cli
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
         *outbox_cli.COMMANDS,
         *reminders_cli.COMMANDS,
         *reporting_cli.COMMANDS,
+        *conversations_cli.COMMANDS,
         *backup.COMMANDS,
     ):
         app.cli.add_command(command)

@@ -59,5 +59,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "training@localhost"),
+        "FOLLOW_UP_ENABLED": _flag("FOLLOW_UP_ENABLED", True),
+        "FOLLOW_UP_DAYS": int(os.environ.get("FOLLOW_UP_DAYS", 90)),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }

@@ -15,7 +15,7 @@ from email.utils import getaddresses
 from types import TracebackType
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 
 from course.outbox.services import Refuse, Retry, enqueue, handles
 
@@ -165,3 +165,11 @@ def _deliver(payload: dict[str, Any]) -> None:
             )
     except MailError as error:
         raise (Refuse if error.permanent else Retry)(str(error)) from error
+
+
+def course_link() -> str:
+    """The course's address for links in e-mails, from a request or from PUBLIC_BASE_URL."""
+    if has_request_context():
+        return url_for("learning.home", _external=True)
+    base: str = current_app.config["PUBLIC_BASE_URL"]
+    return base.rstrip("/") + "/"

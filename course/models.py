@@ -341,3 +341,95 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(1000), default="")
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     refused_at: Mapped[datetime | None] = mapped_column(default=None)  # the partner will never take it
+
+
+class ConversationRun(Base):
+    """One play-through of a practice conversation; a restart closes it and the next choice opens another."""
+
+    __tablename__ = "conversation_runs"
+    __table_args__ = (Index("ix_conversation_runs_user_conversation", "user_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(80))
+    conversation_id: Mapped[str] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]  # restarted: no longer the learner's current run
+    ended_at: Mapped[datetime | None]  # reached an ending
+    ending_id: Mapped[str | None] = mapped_column(String(80))
+
+    steps: Mapped[list[ConversationStep]] = relationship(order_by="ConversationStep.position")
+
+
+class ConversationStep(Base):
+    """A choice made at a turn. Going back a step marks it undone; every choice made stays for the report."""
+
+    __tablename__ = "conversation_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("conversation_runs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    turn_id: Mapped[str] = mapped_column(String(80))
+    choice_id: Mapped[str] = mapped_column(String(80))
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_at: Mapped[datetime | None]
+
+
+class FollowUp(Base):
+    """The check some months after a completion: one per completion record, whatever happens."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    completion_id: Mapped[int] = mapped_column(
+        ForeignKey("course_completions.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invited_at: Mapped[datetime | None]  # the invitation e-mail was accepted by the mail server
+    mail_failures: Mapped[int] = mapped_column(default=0)
+    last_mail_error: Mapped[str] = mapped_column(String(500), default="")
+    submitted_at: Mapped[datetime | None]
+    correct_count: Mapped[int | None]
+    used: Mapped[str | None] = mapped_column(String(20))  # yes | no | unsure
+
+    items: Mapped[list[FollowUpItem]] = relationship(order_by="FollowUpItem.position")
+
+
+class FollowUpItem(Base):
+    """A question drawn for a follow-up check, the answer given, and the module's score at completion."""
+
+    __tablename__ = "follow_up_items"
+    __table_args__ = (UniqueConstraint("follow_up_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    module_id: Mapped[str] = mapped_column(String(80))
+    question_id: Mapped[str] = mapped_column(String(80))
+    options: Mapped[list[str]] = mapped_column(JSON)  # option ids in the order shown
+    selected: Mapped[list[str] | None] = mapped_column(JSON)
+    correct: Mapped[bool | None]
+    completion_score: Mapped[int | None]  # the module's quiz score on the completion record
+
+
+class FollowUpAction(Base):
+    """One thing a learner said they did since the course (reported in counts only)."""
+
+    __tablename__ = "follow_up_actions"
+    __table_args__ = (UniqueConstraint("follow_up_id", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(40))
+
+
+class FollowUpNote(Base):
+    """Free text about using the training. Deliberately not linked to a person or a follow-up, so it can
+    never be attributed; only the month it was written is kept."""
+
+    __tablename__ = "follow_up_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(2000))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM

@@ -56,7 +56,9 @@ def check(root: Path | None) -> None:
         raise SystemExit(1) from None
     questions = sum(len(b.questions) for b in course.banks.values())
     scenarios = sum(len(s.scenarios) for m in course.modules for s in m.sections)
+    conversations = sum(len(m.conversations) for m in course.modules)
     click.echo(
         f"Content OK: {len(course.modules)} modules, {scenarios} scenarios, "
+        f"{conversations} practice conversations, "
         f"{len(course.banks)} question banks, {questions} questions."
     )

@@ -30,6 +30,7 @@ def load_course(root: Path) -> Course:
     loaded = [load_module(folder, problems) for folder in folders]
     modules = sorted((m for m in loaded if m is not None), key=lambda m: m.order)
     unique(problems, modules_dir, [(m.id, 1) for m in modules], "module")
+    unique(problems, modules_dir, [(c.id, 1) for m in modules for c in m.conversations], "conversation")
     unique(
         problems, modules_dir, [(o, 1) for m in modules for o in {o.id for o in m.objectives}], "objective"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from course.content.conversations import load_conversations
 from course.content.fields import Fields, Problems, unique
 from course.content.markdown import plain, render, split_blocks
 from course.content.schema import (
@@ -73,6 +74,7 @@ def load_module(folder: Path, problems: Problems) -> Module | None:
     scenario_ids = [(sc.id, 1) for s in sections for sc in s.scenarios]
     unique(problems, folder, scenario_ids, "scenario")
     intro = render(page.body)
+    conversations = load_conversations(folder, audiences, problems)
     return Module(
         id=fields.ident("id"),
         title=fields.text("title"),
@@ -88,6 +90,7 @@ def load_module(folder: Path, problems: Problems) -> Module | None:
         intro_html=intro,
         sections=sections,
         plain_text=" ".join([plain(intro), *(s.plain_text for s in sections)]),
+        conversations=conversations,
     )
 
 

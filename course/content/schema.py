@@ -81,6 +81,71 @@ class Section:
         return tuple(s for s in self.scenarios if s.shown_to(audience, region))
 
 
+OUTCOMES = ("good", "poor")
+CHOICE_KINDS = ("helps", "harms")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the learner may say at a turn, how the person replies, and how that changes their openness."""
+
+    id: str
+    says: str
+    kind: str  # helps | harms
+    reply: str
+    openness: str
+    next_turn: str = ""  # the turn that follows, or
+    ending: str = ""  # the ending it leads to
+
+
+@dataclass(frozen=True)
+class Turn:
+    id: str
+    choices: tuple[Choice, ...]
+    prompt: str = ""
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Where a path ends: the outcome, and a debrief naming what helped, what harmed and better words."""
+
+    id: str
+    outcome: str  # good | poor
+    title: str
+    helped: tuple[Block, ...]
+    harmed: tuple[Block, ...]
+    better: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A practice conversation that branches: each choice changes what the person says next."""
+
+    id: str
+    title: str
+    person: str  # who they are, e.g. "Maya, 14, a pupil in Year 9"
+    about: str  # the situation, in a sentence or two
+    opening: str  # what the person says first
+    start: str
+    turns: tuple[Turn, ...]
+    endings: tuple[Ending, ...]
+    audiences: tuple[str, ...] = AUDIENCES
+    regions: tuple[str, ...] = REGIONS
+    plain_text: str = ""
+
+    def shown_to(self, audience: str, region: str) -> bool:
+        return audience in self.audiences and region in self.regions
+
+    def turn(self, turn_id: str) -> Turn | None:
+        return next((t for t in self.turns if t.id == turn_id), None)
+
+    def ending(self, ending_id: str) -> Ending | None:
+        return next((e for e in self.endings if e.id == ending_id), None)
+
+
 @dataclass(frozen=True)
 class Module:
     id: str
@@ -97,6 +162,13 @@ class Module:
     intro_html: str
     sections: tuple[Section, ...]
     plain_text: str = ""
+    conversations: tuple[Conversation, ...] = ()
+
+    def conversations_for(self, audience: str, region: str) -> tuple[Conversation, ...]:
+        return tuple(c for c in self.conversations if c.shown_to(audience, region))
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        return next((c for c in self.conversations if c.id == conversation_id), None)
 
     def sections_for(self, audience: str) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if audience in s.audiences)

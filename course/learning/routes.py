@@ -30,7 +30,7 @@ def _module_or_404(module_id: str) -> Module:
     return module
 
 
-def _needs_content_note() -> Response | None:
+def needs_content_note() -> Response | None:
     if current_user.content_note_ack_at is None:
         return redirect(url_for("learning.content_note", next=request.path))
     return None
@@ -55,7 +55,7 @@ def content_note() -> str | Response:
 @bp.get("/modules/<module_id>")
 @login_required
 def module(module_id: str) -> str | Response:
-    if (gate := _needs_content_note()) is not None:
+    if (gate := needs_content_note()) is not None:
         return gate
     found = _module_or_404(module_id)
     audience = _audience()
@@ -80,7 +80,7 @@ def _section_or_404(module: Module, section_id: str) -> Section:
 @bp.get("/modules/<module_id>/<section_id>")
 @login_required
 def section(module_id: str, section_id: str) -> str | Response:
-    if (gate := _needs_content_note()) is not None:
+    if (gate := needs_content_note()) is not None:
         return gate
     found = _module_or_404(module_id)
     page = _section_or_404(found, section_id)

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import Row, Select, case, exists, literal, select
 
 from course import org
 from course.audit import record
 from course.extensions import db
-from course.mail import Mailer, MailError
+from course.mail import Mailer, MailError, course_link
 from course.models import OrgSettings, ReminderLog, Role, User
 from course.people.rules import Scope
 from course.people.services import in_scope
@@ -143,13 +143,6 @@ def managers_by_unit(unit_ids: set[int]) -> dict[int | None, list[Manager]]:
     for user_id, name, email, unit_id in db.session.execute(query):
         found.setdefault(unit_id, []).append(Manager(name, email, user_id))
     return found
-
-
-def course_link() -> str:
-    if has_request_context():
-        return url_for("learning.home", _external=True)
-    base: str = current_app.config["PUBLIC_BASE_URL"]
-    return base.rstrip("/") + "/"
 
 
 def _item(row: Row[Any], copied: Sequence[Manager]) -> ReminderItem:

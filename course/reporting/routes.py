@@ -10,6 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from course import org
 from course.audit import trail_for
 from course.content import current_course
+from course.conversations import followups
+from course.conversations.rules import ACTIONS, USED
 from course.models import Role
 from course.paging import paginate
 from course.people.services import person_in_scope, unit_choices
@@ -94,6 +96,13 @@ def item_analysis() -> str:
 @bp.get("/learning-gain")
 @roles_required(*STAFF)
 def learning_gain() -> str:
+    scope = services.viewer_context().scope
     return render_template(
-        "admin/learning_gain.html", rows=services.learning_gain(services.viewer_context().scope)
+        "admin/learning_gain.html",
+        rows=services.learning_gain(scope),
+        retention=followups.retention(scope),
+        use=followups.reported_use(scope),
+        notes=followups.shared_notes() if scope.unit_path is None else [],
+        used_labels=USED,
+        action_labels=ACTIONS,
     )

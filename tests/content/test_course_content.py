@@ -82,3 +82,38 @@ def test_every_region_has_an_emergency_number_first():
 def test_no_risk_stratification_is_taught():
     text = " ".join(m.plain_text.lower() for m in COURSE.modules)
     assert "do not use risk" in text or "not predict" in text or "does not predict" in text
+
+
+CONVERSATIONS = {
+    # conversation: (module, audiences)
+    "pupil-disclosure": ("responding", ("teacher",)),
+    "asking-for-secrecy": ("responding", ("teacher",)),
+    "ward-patient": ("responding", ("nurse",)),
+    "parent-on-the-phone": ("referring", ("teacher",)),
+    "wants-to-leave": ("referring", ("nurse",)),
+    "struggling-colleague": ("looking-after-yourself", ("teacher", "nurse")),
+}
+ALL_CONVERSATIONS = [(m, c) for m in COURSE.modules for c in m.conversations]
+
+
+def test_the_six_practice_conversations_sit_in_their_modules_for_their_audiences():
+    found = {c.id: (m.id, c.audiences) for m, c in ALL_CONVERSATIONS}
+    assert found == CONVERSATIONS
+
+
+@pytest.mark.parametrize(("module", "conversation"), ALL_CONVERSATIONS, ids=lambda x: x.id)
+class TestEachConversation:
+    def test_a_person_an_opening_and_three_to_six_turns(self, module, conversation):
+        assert conversation.person and conversation.about and conversation.opening
+        assert 3 <= len(conversation.turns) <= 6
+        for turn in conversation.turns:
+            assert all(c.reply and c.openness for c in turn.choices)
+
+    def test_every_ending_debriefs_what_helped_harmed_and_better_words(self, module, conversation):
+        for ending in conversation.endings:
+            assert ending.helped and ending.harmed and ending.better, ending.id
+        assert {e.outcome for e in conversation.endings} == {"good", "poor"}
+
+    def test_plain_english_grade_9_or_below(self, module, conversation):
+        grade = textstat.flesch_kincaid_grade(conversation.plain_text)
+        assert grade <= 9, f"{conversation.id}: Flesch-Kincaid grade {grade}"

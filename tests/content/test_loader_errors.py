@@ -168,7 +168,10 @@ def test_content_check_command_prints_file_and_line_and_exits_1(course_dir, app)
 def test_content_check_command_summarises_good_content(course_dir, app):
     result = app.test_cli_runner().invoke(content_cli, ["check", str(course_dir)])
     assert result.exit_code == 0
-    assert "Content OK: 1 modules, 1 scenarios, 1 question banks, 3 questions." in result.output
+    assert (
+        "Content OK: 1 modules, 1 scenarios, 1 practice conversations, 1 question banks, 3 questions."
+        in result.output
+    )
 
 
 def test_the_app_refuses_to_start_on_broken_content(course_dir, database_url):

@@ -23,6 +23,10 @@ def test_there_is_content_to_scan():
     assert len(CONTENT_FILES) > 30
 
 
+def test_the_practice_conversations_are_scanned():
+    assert len([p for p in CONTENT_FILES if p.parent.name == "conversations"]) == 6
+
+
 def test_course_content_uses_no_forbidden_wording():
     unexplained = [f for f in all_findings() if not any(a.covers(f) for a in ALLOW)]
     assert unexplained == [], "\n".join(f"{f.path}:{f.line}: {f.why}: {f.text}" for f in unexplained)

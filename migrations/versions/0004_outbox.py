@@ -1,7 +1,7 @@
 """outbox: what must reach another system, delivered with retries
 
-Revision ID: 0008_outbox
-Revises: 0002
+Revision ID: 0004_outbox
+Revises: 0003_conversations
 Create Date: 2026-12-01 17:20:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import course.database
 
-revision = "0008_outbox"
-down_revision = "0002"
+revision = "0004_outbox"
+down_revision = "0003_conversations"
 branch_labels = None
 depends_on = None
 
