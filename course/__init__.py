@@ -10,6 +10,7 @@ from flask import Flask
 from course import cli, config, errors, formatting, security
 from course.content import init_content
 from course.extensions import csrf, db, limiter, login_manager
+from course.sso import init_app as init_sso
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_content(app)
     register_extensions(app)
     register_blueprints(app)
+    init_sso(app)
     formatting.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -51,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from course.learning import bp as learning_bp
     from course.quizzes import bp as quizzes_bp
     from course.records import bp as records_bp
+    from course.sso import bp as sso_bp
 
-    for blueprint in (auth_bp, learning_bp, quizzes_bp, records_bp, admin_bp, health_bp):
+    for blueprint in (auth_bp, learning_bp, quizzes_bp, records_bp, admin_bp, sso_bp, health_bp):
         app.register_blueprint(blueprint)

@@ -60,4 +60,15 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "training@localhost"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Single sign-on with the organisation's OpenID provider (off while OIDC_ISSUER is empty).
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_BUTTON_LABEL": os.environ.get("OIDC_BUTTON_LABEL", "Sign in with your organisation account"),
+        "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "openid email profile"),
+        "OIDC_CREATE_ACCOUNTS": _flag("OIDC_CREATE_ACCOUNTS", False),
+        "OIDC_UNIT_CLAIM": os.environ.get("OIDC_UNIT_CLAIM", ""),
+        "OIDC_JOB_ROLE_CLAIM": os.environ.get("OIDC_JOB_ROLE_CLAIM", ""),
+        "OIDC_CLOCK_LEEWAY": int(os.environ.get("OIDC_CLOCK_LEEWAY", 60)),
+        "OIDC_TIMEOUT": int(os.environ.get("OIDC_TIMEOUT", 10)),
     }

@@ -13,6 +13,7 @@ from course.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
 from course.auth.passwords import verify_password
 from course.extensions import db, limiter
 from course.security import next_or
+from course.sso import services as sso
 
 # One answer for an unknown email, a wrong password and a paused account, so the page never
 # tells a stranger which emails have accounts.
@@ -20,6 +21,8 @@ SIGN_IN_FAILED = (
     "The email address or password is not right, or sign-in is paused after several unsuccessful "
     "tries. Check them and try again in a few minutes, or ask your training lead for a reset link."
 )
+# Said only after the right password, so it tells a stranger nothing.
+USE_SSO = "Your organisation has you sign in with its own account: use the button above."
 
 
 def _login_limit() -> str:
@@ -39,11 +42,14 @@ def login() -> str | Response:
             threshold=current_app.config["LOCKOUT_THRESHOLD"],
             lockout=timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]),
         )
-        if user is not None:
+        if user is not None and not sso.password_sign_in_allowed(user):
+            form.form_errors.append(USE_SSO)
+        elif user is not None:
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(user)
             return redirect(next_or(url_for("learning.home")))
-        form.form_errors.append(SIGN_IN_FAILED)
+        else:
+            form.form_errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -52,10 +58,12 @@ def login() -> str | Response:
 def logout() -> Response:
     services.end_sessions(current_user._get_current_object())
     db.session.commit()
+    id_token = session.get(sso.ID_TOKEN)
     logout_user()
     session.clear()
     flash("You have signed out. Your progress is saved.", "success")
-    return redirect(url_for("auth.login"))
+    provider = sso.provider_sign_out_url(id_token, return_to=url_for("auth.login", _external=True))
+    return redirect(provider or url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
