@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -48,7 +48,7 @@ def begin() -> Response | tuple[str, int]:
 def callback() -> Response | tuple[str, int]:
     _require_enabled()
     try:
-        claims, id_token = services.finish()
+        claims, id_token = services.finish(request.args)
         user = services.sign_in(claims)
     except services.SsoFailure as failure:
         return _problem(failure)
@@ -65,8 +65,8 @@ def settings() -> str | Response | tuple[str, int]:
     form = SsoSettingsForm(
         password_off=not current.linked_password_sign_in, default_unit=current.default_unit_id or NO_UNIT
     )
-    units = db.session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.path)).tuples().all()
-    form.default_unit.choices = [(NO_UNIT, "No unit"), *units]
+    units = db.session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.path))
+    form.default_unit.choices = [(NO_UNIT, "No unit"), *((row.id, row.name) for row in units)]
     if form.validate_on_submit():
         changed = services.save_settings(
             linked_password_sign_in=not form.password_off.data,

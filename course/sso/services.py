@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import requests
-from authlib.integrations.base_client import MismatchingStateError, OAuthError
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
 from flask import Flask, current_app, session
-from joserfc.errors import BadSignatureError, ClaimError, DecodeError, ExpiredTokenError, JoseError
+from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -75,26 +77,12 @@ def _client() -> FlaskOAuth2App:
     return cast(FlaskOAuth2App, current_app.extensions[EXTENSION].oidc)
 
 
-def begin(redirect_uri: str) -> Response:
-    """Send the browser to the provider, with a fresh state, nonce and PKCE verifier in the session."""
+@contextmanager
+def explained() -> Iterator[None]:
+    """Turn what Authlib, the token library and the network raise into a SsoFailure with its reason."""
     try:
-        return cast(Response, _client().authorize_redirect(redirect_uri))
-    except (requests.RequestException, ValueError) as error:
-        raise SsoFailure("unreachable", error=type(error).__name__) from error
-
-
-def finish() -> tuple[dict[str, Any], str]:
-    """Check the provider's answer to this session's sign-in; return the person's claims and ID token.
-
-    Authlib checks the state, swaps the code (with the PKCE verifier) for tokens and validates the
-    ID token: signature from the provider's key set, issuer, audience, expiry and this sign-in's nonce.
-    """
-    client = _client()
-    try:
-        token = client.authorize_access_token(leeway=current_app.config["OIDC_CLOCK_LEEWAY"])
-    except MismatchingStateError as error:
-        raise SsoFailure("state") from error
-    except OAuthError as error:
+        yield
+    except OAuthError as error:  # the provider answered with an OAuth error (e.g. invalid_grant)
         raise SsoFailure(
             "refused", error=str(error.error or ""), description=str(error.description or "")
         ) from error
@@ -103,25 +91,63 @@ def finish() -> tuple[dict[str, Any], str]:
     except ClaimError as error:
         reason = {"aud": "audience", "azp": "audience", "iss": "issuer", "nonce": "nonce"}.get(error.claim)
         raise SsoFailure(reason or "claims", claim=error.claim) from error
-    except (BadSignatureError, DecodeError, JoseError) as error:
+    except JoseError as error:  # a bad signature, an unknown key, a token that does not decode
         raise SsoFailure("signature", error=type(error).__name__) from error
     except (requests.RequestException, ValueError) as error:
         raise SsoFailure("unreachable", error=type(error).__name__) from error
-    if "id_token" not in token or "userinfo" not in token:
-        raise SsoFailure("claims", claim="id_token")
-    claims = dict(token["userinfo"])
+
+
+def begin(redirect_uri: str) -> Response:
+    """Send the browser to the provider, with a fresh state, nonce and PKCE verifier in the session."""
+    with explained():
+        return cast(Response, _client().authorize_redirect(redirect_uri))
+
+
+def finish(answer: Mapping[str, str]) -> tuple[dict[str, Any], str]:
+    """Check the provider's answer (the callback's query) to this session's sign-in; return the
+    person's claims and the ID token.
+
+    The state must be one this session started, and is used once; the code is swapped for tokens with
+    the PKCE verifier; the ID token must carry this sign-in's nonce (see check_id_token).
+    """
+    client = _client()
+    if answer.get("error"):
+        raise SsoFailure("refused", error=answer["error"], description=answer.get("error_description", ""))
+    state = answer.get("state") or ""
+    started = client.framework.get_state_data(session, state) if state else None
+    if state:
+        client.framework.clear_state_data(session, state)
+    if not started or "nonce" not in started:
+        raise SsoFailure("state")
+    if answer.get("iss") not in (None, issuer()):  # RFC 9207: the answer came from another provider
+        raise SsoFailure("issuer", claim="iss")
+    with explained():
+        token = client.fetch_access_token(
+            code=answer.get("code"),
+            redirect_uri=started["redirect_uri"],
+            code_verifier=started.get("code_verifier"),
+        )
+    claims = check_id_token(token, nonce=started["nonce"])
     if "email" not in claims or "email_verified" not in claims:
-        claims = {**_userinfo(client, token), **claims}
+        claims = {**_userinfo(client, token, claims["sub"]), **claims}
     return claims, str(token["id_token"])
 
 
-def _userinfo(client: FlaskOAuth2App, token: dict[str, Any]) -> dict[str, Any]:
+def check_id_token(token: Mapping[str, Any], *, nonce: str) -> dict[str, Any]:
+    """The ID token's claims, once its signature (the provider's key set), issuer, audience (our
+    client id), expiry (with OIDC_CLOCK_LEEWAY) and nonce are checked."""
+    if "id_token" not in token:
+        raise SsoFailure("claims", claim="id_token")
+    with explained():
+        claims = _client().parse_id_token(token, nonce=nonce, leeway=current_app.config["OIDC_CLOCK_LEEWAY"])
+    return dict(claims)
+
+
+def _userinfo(client: FlaskOAuth2App, token: Mapping[str, Any], subject: str) -> dict[str, Any]:
     """The provider's userinfo, for the claims its ID tokens leave out; it must be the same person."""
-    try:
+    with explained():
         found = dict(client.userinfo(token=token))
-    except (requests.RequestException, ValueError, KeyError) as error:
-        raise SsoFailure("unreachable", error=type(error).__name__) from error
-    if found.get("sub") != token["userinfo"]["sub"]:
+    if found.get("sub") != subject:
         raise SsoFailure("claims", claim="sub")
     return found
 
@@ -177,7 +203,7 @@ def _first_link(claims: dict[str, Any], subject: str) -> SsoLink:
 
 def _new_learner(claims: dict[str, Any], email: str) -> User:
     config = current_app.config
-    units = db.session.execute(select(OrgUnit.id, OrgUnit.name)).tuples().all()
+    units = [(row.id, row.name) for row in db.session.execute(select(OrgUnit.id, OrgUnit.name))]
     unit_id = (
         rules.unit_from(claims.get(config["OIDC_UNIT_CLAIM"]), units) if config["OIDC_UNIT_CLAIM"] else None
     )
