@@ -4,6 +4,7 @@
 set -euo pipefail
 BIN=.venv/bin
 bash scripts/system-deps.sh
+bash scripts/partners.sh
 echo "== ruff"; $BIN/ruff check .
 echo "== mypy"; $BIN/mypy
 echo "== bandit: no high-severity finding"; $BIN/bandit -q -r course -lll

@@ -1,3 +1,8 @@
 """Fixtures live in tests/fixtures/; this file only names them."""
 
-pytest_plugins = ["tests.fixtures.app", "tests.fixtures.browser", "tests.fixtures.oidc", "tests.fixtures.smtp"]
+pytest_plugins = [
+    "tests.fixtures.app",
+    "tests.fixtures.browser",
+    "tests.fixtures.oidc",
+    "tests.fixtures.smtp",
+]
