@@ -9,8 +9,9 @@ from flask import render_template
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from course.models import AuditEvent, SsoLink
+from course.models import AuditEvent, Role, SsoLink, SsoSettings
 from course.sso.rules import PROBLEMS
+from tests.fixtures.app import PASSWORD
 from tests.fixtures.oidc import sso_config
 
 BUTTON = "Sign in with your NHSmail account"
@@ -106,3 +107,32 @@ def test_every_failure_page_passes_axe(page: Page, app, sso_live_server, axe):
         page.goto(url)
         expect(page.get_by_role("heading", name=problem.title, level=1)).to_be_visible()
         axe(page)
+
+
+def test_break_glass_admin_signs_in_with_a_password_and_unlinks_a_person(
+    page: Page, sso_live_server, db, make_user, sign_in, axe
+):
+    learner = make_user("alex@example.org", name="Alex Teacher")
+    admin = make_user("boss@example.org", name="Ada Admin", role=Role.ADMIN)
+    db.add_all(
+        [
+            SsoLink(user_id=learner.id, issuer="https://login.example.org", subject="alex-at-idp"),
+            SsoLink(user_id=admin.id, issuer="https://login.example.org", subject="ada-at-idp"),
+            SsoSettings(id=1, linked_password_sign_in=False),
+        ]
+    )
+    db.commit()
+    sign_in(page, "alex@example.org", PASSWORD)
+    expect(page.get_by_role("alert")).to_contain_text("use the button above")
+    axe(page)
+    sign_in(page, "boss@example.org", PASSWORD)  # the provider may be down: admins keep a way in
+    expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
+    page.goto(f"{sso_live_server}/sso/settings")
+    expect(page.get_by_label("Turn off password sign-in for people with a linked account")).to_be_checked()
+    axe(page)
+    page.goto(f"{sso_live_server}/admin/people/{learner.id}/edit")
+    expect(page.get_by_text("alex-at-idp")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Remove the single sign-on link").click()
+    expect(page.get_by_text("Alex Teacher's single sign-on link is removed.")).to_be_visible()
+    expect(page.get_by_text("Not linked to a single sign-on account.")).to_be_visible()
