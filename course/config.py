@@ -67,6 +67,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "OIDC_BUTTON_LABEL": os.environ.get("OIDC_BUTTON_LABEL", "Sign in with your organisation account"),
         "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "openid email profile"),
         "OIDC_CREATE_ACCOUNTS": _flag("OIDC_CREATE_ACCOUNTS", False),
+        "OIDC_EMAIL_VERIFIED_CLAIM": os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified"),
         "OIDC_UNIT_CLAIM": os.environ.get("OIDC_UNIT_CLAIM", ""),
         "OIDC_JOB_ROLE_CLAIM": os.environ.get("OIDC_JOB_ROLE_CLAIM", ""),
         "OIDC_CLOCK_LEEWAY": int(os.environ.get("OIDC_CLOCK_LEEWAY", 60)),

@@ -9,9 +9,9 @@ from typing import Any
 from course.models import JobRole, Role
 
 
-def email_is_verified(claims: Mapping[str, Any]) -> bool:
+def email_is_verified(claims: Mapping[str, Any], claim: str = "email_verified") -> bool:
     """Only a provider that says so has checked the address: true, or the text "true" some send."""
-    value = claims.get("email_verified")
+    value = claims.get(claim)
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 

@@ -128,7 +128,7 @@ def finish(answer: Mapping[str, str]) -> tuple[dict[str, Any], str]:
             code_verifier=started.get("code_verifier"),
         )
     claims = check_id_token(token, nonce=started["nonce"])
-    if "email" not in claims or "email_verified" not in claims:
+    if "email" not in claims or current_app.config["OIDC_EMAIL_VERIFIED_CLAIM"] not in claims:
         claims = {**_userinfo(client, token, claims["sub"]), **claims}
     return claims, str(token["id_token"])
 
@@ -182,7 +182,11 @@ def sign_in(claims: dict[str, Any]) -> User:
 
 def _first_link(claims: dict[str, Any], subject: str) -> SsoLink:
     email = claims.get("email")
-    if not isinstance(email, str) or not email.strip() or not rules.email_is_verified(claims):
+    if (
+        not isinstance(email, str)
+        or not email.strip()
+        or not rules.email_is_verified(claims, current_app.config["OIDC_EMAIL_VERIFIED_CLAIM"])
+    ):
         raise SsoFailure("unverified", email=str(email or ""))
     user = find_user_by_email(email)
     if user is None:

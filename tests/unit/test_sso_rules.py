@@ -28,6 +28,11 @@ def test_a_missing_email_verified_is_not_verified():
     assert rules.email_is_verified({"email": "a@example.org"}) is False
 
 
+def test_the_verified_claim_can_have_another_name():
+    assert rules.email_is_verified({"xms_edov": True}, "xms_edov") is True
+    assert rules.email_is_verified({"email_verified": True}, "xms_edov") is False
+
+
 @pytest.mark.parametrize(
     ("claim", "role"),
     [
