@@ -3,6 +3,8 @@ every failure is explained, audited and changes nothing."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -80,8 +82,20 @@ def test_first_sign_in_links_by_verified_email_and_the_second_reuses_the_link(cl
     link = db.scalar(select(SsoLink))
     assert (link.user_id, link.issuer, link.subject) == (user.id, person.issuer, "alex")
     assert actions(db) == ["sso.linked", "sso.signed_in"]
+    with client.session_transaction() as session:
+        id_token = session[services.ID_TOKEN]
+    # This provider keeps e-mail claims out of its ID tokens: they came from its userinfo endpoint.
+    payload = json.loads(base64.urlsafe_b64decode(id_token.split(".")[1] + "=="))
+    assert payload["sub"] == "alex" and "email" not in payload
 
-    client.post("/sign-out", data={"csrf_token": _token(client)})
+    # Sign-out ends our session and sends the browser to end the provider's (RP-initiated logout).
+    response = client.post("/sign-out", data={"csrf_token": _token(client)})
+    ending = urlsplit(response.headers["Location"])
+    assert f"{ending.scheme}://{ending.netloc}{ending.path}" == f"{person.issuer}/session/end"
+    query = parse_qs(ending.query)
+    assert query["id_token_hint"] == [id_token]
+    assert query["post_logout_redirect_uri"] == ["http://localhost/sign-in"]
+    assert not signed_in(client)
     # Their e-mail changes at the organisation: the link, by subject, still finds them.
     db.get(User, user.id).email = "alex.new@example.org"
     db.commit()
@@ -213,6 +227,23 @@ class TestAProviderThatGoesDownDuringTheSignIn:
         assert_problem(client.get(path_of(back)), 503, "The sign-in service cannot be reached")
         assert actions(db) == ["sso.unreachable"]
         assert count(db, SsoLink) == 0 and db.get(User, user.id).last_login_at is None
+
+
+class TestAProviderWithoutSignOut:
+    @pytest.fixture(scope="class")
+    def provider(self, start_provider):
+        return start_provider(logout=False)
+
+    @pytest.fixture
+    def app_config(self, provider):
+        return sso_config(provider)
+
+    def test_sign_out_ends_our_session_only(self, client, make_user, provider):
+        make_user("alex@example.org")
+        assert sso_sign_in(client, ProviderUser(provider.issuer), "alex").status_code == 302
+        response = client.post("/sign-out", data={"csrf_token": _token(client)})
+        assert response.headers["Location"] == "/sign-in"
+        assert not signed_in(client)
 
 
 class TestAnExpiredIdToken:

@@ -5,6 +5,7 @@
 //   OIDC_TEST_ACCOUNTS   JSON object: login name -> claims that replace the defaults for that name
 //   OIDC_TEST_ID_TOKEN_TTL     seconds an ID token is valid (default 3600)
 //   OIDC_TEST_TOKEN_DELAY_MS   hold the token endpoint's answer this long (a slow network), default 0
+//   OIDC_TEST_NO_LOGOUT        "1": publish no end_session_endpoint (as Google does)
 // Any login name signs in (the built-in development login page); its claims default to
 // sub = the name, email = NAME@example.org, email_verified = true, name = the name.
 import { generateKeyPairSync } from 'node:crypto';
@@ -34,7 +35,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     email: ['email', 'email_verified'],
     profile: ['name', 'unit', 'job_role'],
   },
-  features: { rpInitiatedLogout: { enabled: true } },
+  features: { rpInitiatedLogout: { enabled: process.env.OIDC_TEST_NO_LOGOUT !== '1' } },
   ttl: { IdToken: idTokenTtl },
   async findAccount(ctx, id) {
     const claims = { sub: id, email: `${id}@example.org`, email_verified: true, name: id, ...accounts[id] };
