@@ -111,12 +111,12 @@ def finish(answer: Mapping[str, str]) -> tuple[dict[str, Any], str]:
     the PKCE verifier; the ID token must carry this sign-in's nonce (see check_id_token).
     """
     client = _client()
-    if answer.get("error"):
-        raise SsoFailure("refused", error=answer["error"], description=answer.get("error_description", ""))
     state = answer.get("state") or ""
     started = client.framework.get_state_data(session, state) if state else None
     if state:
         client.framework.clear_state_data(session, state)
+    if answer.get("error"):  # e.g. the person cancelled at the provider
+        raise SsoFailure("refused", error=answer["error"], description=answer.get("error_description", ""))
     if not started or "nonce" not in started:
         raise SsoFailure("state")
     if answer.get("iss") not in (None, issuer()):  # RFC 9207: the answer came from another provider
@@ -153,10 +153,12 @@ def _userinfo(client: FlaskOAuth2App, token: Mapping[str, Any], subject: str) ->
 
 
 def issuer() -> str:
-    return str(_client().load_server_metadata()["issuer"])
+    """The provider's issuer, as its metadata gives it (fetched once, then kept)."""
+    with explained():
+        return str(_client().load_server_metadata()["issuer"])
 
 
-def sign_in(claims: dict[str, Any]) -> User:
+def sign_in(claims: dict[str, Any], *, retry: bool = True) -> User:
     """The account this person signs in to: linked before, or matched (or made) by verified e-mail."""
     subject = str(claims.get("sub") or "")
     if not subject:
@@ -165,9 +167,11 @@ def sign_in(claims: dict[str, Any]) -> User:
     if link is None:
         try:
             link = _first_link(claims, subject)
-        except IntegrityError:  # the same person's other sign-in linked them a moment ago
+        except IntegrityError:
             db.session.rollback()
-            return sign_in(claims)
+            if not retry:
+                raise
+            return sign_in(claims, retry=False)  # their sign-in in another tab linked them a moment ago
     user = link.user
     if not user.active:
         db.session.rollback()

@@ -135,6 +135,14 @@ def test_a_tampered_state_is_refused(client, db, make_user, person):
     assert not signed_in(client)
 
 
+def test_cancelling_at_the_provider_is_explained(client, db, person):
+    back = person.cancel(start(client))
+    assert "error=access_denied" in back
+    assert_problem(client.get(path_of(back)), 400, "The sign-in service did not complete the sign-in")
+    assert actions(db) == ["sso.refused"]
+    assert not signed_in(client)
+
+
 def test_a_replayed_answer_is_refused(client, db, make_user, person):
     make_user("alex@example.org")
     back = person.authorize(start(client), "alex")
