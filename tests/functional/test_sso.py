@@ -68,6 +68,12 @@ def test_without_an_issuer_there_is_no_button_and_no_sso_route(database_url):
     assert client.get("/sso/callback?code=x&state=y").status_code == 404
 
 
+def test_forms_may_lead_to_the_provider_and_nowhere_else(client, oidc_provider):
+    # The sign-out form's redirect goes on to the provider's end-session endpoint.
+    policy = client.get("/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_provider.issuer};" in policy
+
+
 def test_the_request_uses_pkce_state_and_nonce(client):
     url = start(client)
     for parameter in ("code_challenge=", "code_challenge_method=S256", "state=", "nonce=", "scope=openid"):
@@ -158,6 +164,17 @@ def test_an_answer_for_another_browser_is_refused(app, client, db, make_user, pe
     back = person.authorize(start(app.test_client()), "alex")
     assert_problem(client.get(path_of(back)), 400, "This sign-in could not be checked")
     assert count(db, SsoLink) == 0
+
+
+def test_an_answer_to_another_of_this_browsers_sign_ins_is_refused(client, db, make_user, person):
+    """State of the first sign-in, code of the second: PKCE binds the code to its own sign-in."""
+    make_user("alex@example.org")
+    first = parse_qs(urlsplit(start(client)).query)["state"][0]
+    second = path_of(person.authorize(start(client), "alex"))
+    mixed = re.sub(r"state=[^&]+", f"state={first}", second)
+    assert_problem(client.get(mixed), 400, "The sign-in service did not complete the sign-in")
+    assert actions(db) == ["sso.refused"]
+    assert count(db, SsoLink) == 0 and not signed_in(client)
 
 
 def test_a_code_issued_to_another_client_is_refused(client, db, make_user, oidc_provider, person):
