@@ -136,3 +136,14 @@ def test_break_glass_admin_signs_in_with_a_password_and_unlinks_a_person(
     page.get_by_role("button", name="Remove the single sign-on link").click()
     expect(page.get_by_text("Alex Teacher's single sign-on link is removed.")).to_be_visible()
     expect(page.get_by_text("Not linked to a single sign-on account.")).to_be_visible()
+
+
+def test_single_sign_on_works_without_javascript(browser, sso_live_server, oidc_provider, make_user):
+    make_user("alex@example.org", name="Alex Teacher")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{sso_live_server}/sign-in")
+    page.get_by_role("link", name=BUTTON).click()
+    at_provider(page, oidc_provider.issuer, "alex")
+    expect(page.get_by_text("Hello Alex Teacher")).to_be_visible()
+    context.close()

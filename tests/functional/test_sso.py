@@ -463,3 +463,12 @@ def test_an_admin_unlinks_a_person_with_a_csrf_protected_form(client, db, make_u
     assert count(db, SsoLink) == 0
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "sso.unlinked")).one()
     assert event.subject == f"user:{user.id}" and event.details["sso_subject"] == "alex-sub"
+
+
+def test_the_settings_refuse_a_unit_that_does_not_exist(db, make_user, web):
+    make_user("boss@example.org", role=Role.ADMIN)
+    web.login("boss@example.org")
+    response = web.submit("/sso/settings", {"default_unit": "999999"})
+    assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
+    assert db.get(SsoSettings, 1) is None
+    assert web.submit("/sso/settings", {"default_unit": "not a number"}).status_code == 422
