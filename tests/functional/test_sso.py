@@ -345,7 +345,9 @@ def test_creation_on_makes_a_learner_in_the_unit_and_job_role_from_the_claims(
     )
     assert db.scalar(select(SsoLink.subject)) == "nia"
     assert actions(db) == ["person.created", "sso.linked", "sso.signed_in"]
-    assert signed_in(client)
+    home = client.get("/").get_data(as_text=True)
+    assert "Hello Nia Nurse" in home
+    assert 'href="/account/password"' not in home  # they have no password here to change
 
 
 def test_creation_on_without_a_known_unit_uses_the_default_unit(app, client, db, org_unit, person):
