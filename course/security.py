@@ -43,6 +43,11 @@ def bounded_int(value: Any) -> int:
     return number
 
 
+def login_limit() -> str:
+    """The sign-in throttle (LOGIN_RATE_LIMIT), for every way in: passwords, links, single sign-on."""
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
 def allow_form_target(app: Flask, origin: str) -> None:
     """Let forms lead to `origin` too: Chromium applies form-action to the redirect after a POST,
     such as signing out here and then at the organisation's sign-in provider."""

@@ -12,7 +12,7 @@ from course.auth import bp, services
 from course.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
 from course.auth.passwords import verify_password
 from course.extensions import db, limiter
-from course.security import next_or
+from course.security import login_limit, next_or
 from course.sso import services as sso
 
 # One answer for an unknown email, a wrong password and a paused account, so the page never
@@ -25,12 +25,8 @@ SIGN_IN_FAILED = (
 USE_SSO = "Your organisation has you sign in with its own account: use the button above."
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("learning.home"))
@@ -101,12 +97,12 @@ def _set_password(purpose: str, token: str, heading: str) -> str | Response:
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def accept_invitation(token: str) -> str | Response:
     return _set_password(services.INVITE, token, "Set up your account")
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def reset_password(token: str) -> str | Response:
     return _set_password(services.RESET, token, "Choose a new password")

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from course.extensions import db, limiter
 from course.models import OrgUnit, Role, User
-from course.security import roles_required
+from course.security import login_limit, roles_required
 from course.sso import bp, rules, services
 from course.sso.forms import SsoSettingsForm
 
 NO_UNIT = 0
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 def _problem(failure: services.SsoFailure) -> tuple[str, int]:
@@ -32,7 +28,7 @@ def _require_enabled() -> None:
 
 
 @bp.get("/sign-in")
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def begin() -> Response | tuple[str, int]:
     _require_enabled()
     if current_user.is_authenticated:
@@ -44,7 +40,7 @@ def begin() -> Response | tuple[str, int]:
 
 
 @bp.get("/callback")
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def callback() -> Response | tuple[str, int]:
     _require_enabled()
     try:
