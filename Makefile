@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev db seed test test-fast lint typecheck format content-check screenshots clean
+.PHONY: help run install install-dev db seed partners test test-fast lint typecheck format content-check screenshots clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ lint: install-dev ## Check style, formatting, common bugs (ruff) and the layers 
 
 typecheck: install-dev ## Check types (mypy on course/)
 	$(BIN)/mypy
+
+partners: ## Install the npm test partners (the OpenID provider) from their lock files
+	bash scripts/partners.sh
 
 test: install-dev ## Run every check and test, on SQLite and on a real PostgreSQL server
 	bash scripts/test.sh

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, text
 
 from bench import generate, load, measures, quiz_pool, report, server
 from course import create_app
-from course.auth.passwords import hash_password
+from course.accounts.passwords import hash_password
 from course.database import Base, utcnow
 from course.extensions import db
 

@@ -27,6 +27,7 @@ from course import (
     reminders,
     reporting,
     security,
+    sso,
 )
 from course.content import init_content
 from course.extensions import csrf, db, limiter, login_manager
@@ -51,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_content(app)
     register_extensions(app)
     register_blueprints(app)
+    sso.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -79,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
         reminders.bp,
         organisation.bp,
         outbox.bp,
+        sso.bp,
         admin.bp,
         health.bp,
     ):

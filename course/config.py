@@ -62,4 +62,16 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "FOLLOW_UP_ENABLED": _flag("FOLLOW_UP_ENABLED", True),
         "FOLLOW_UP_DAYS": int(os.environ.get("FOLLOW_UP_DAYS", 90)),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Single sign-on with the organisation's OpenID provider (off while OIDC_ISSUER is empty).
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", ""),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_BUTTON_LABEL": os.environ.get("OIDC_BUTTON_LABEL", "Sign in with your organisation account"),
+        "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "openid email profile"),
+        "OIDC_CREATE_ACCOUNTS": _flag("OIDC_CREATE_ACCOUNTS", False),
+        "OIDC_EMAIL_VERIFIED_CLAIM": os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified"),
+        "OIDC_UNIT_CLAIM": os.environ.get("OIDC_UNIT_CLAIM", ""),
+        "OIDC_JOB_ROLE_CLAIM": os.environ.get("OIDC_JOB_ROLE_CLAIM", ""),
+        "OIDC_CLOCK_LEEWAY": int(os.environ.get("OIDC_CLOCK_LEEWAY", 60)),
+        "OIDC_TIMEOUT": int(os.environ.get("OIDC_TIMEOUT", 10)),
     }

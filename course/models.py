@@ -433,3 +433,34 @@ class FollowUpNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(2000))
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+
+
+class SsoLink(Base):
+    """The link between an account and a person at the organisation's OpenID provider.
+
+    The provider's (issuer, subject) pair names the person for good; their e-mail address may change.
+    """
+
+    __tablename__ = "sso_links"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class SsoSettings(Base):
+    """The organisation's single sign-on choices: one row, edited by admins."""
+
+    __tablename__ = "sso_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Off: people with a linked account must use the provider; administrators keep their password.
+    linked_password_sign_in: Mapped[bool] = mapped_column(default=True)
+    default_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

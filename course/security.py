@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,6 +43,18 @@ def bounded_int(value: Any) -> int:
     return number
 
 
+def login_limit() -> str:
+    """The sign-in throttle (LOGIN_RATE_LIMIT), for every way in: passwords, links, single sign-on."""
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def allow_form_target(app: Flask, origin: str) -> None:
+    """Let forms lead to `origin` too: Chromium applies form-action to the redirect after a POST,
+    such as signing out here and then at the organisation's sign-in provider."""
+    current = app.config.get("CSP", CSP)
+    app.config["CSP"] = current.replace("form-action 'self'", f"form-action 'self' {origin}", 1)
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     proxies = app.config["TRUSTED_PROXIES"]
@@ -65,7 +77,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", current_app.config.get("CSP", CSP))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Install the system programs the tests drive: Debian's Chromium and PostgreSQL (when missing).
+# Install the system programs the tests drive: Debian's Chromium, PostgreSQL and Node (when missing).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-[ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
-  echo "Missing system packages: ${missing[*]}. Install them (as root: apt-get install ${missing[*]})." >&2
+# Node runs the real OpenID provider of the sign-in tests (oidc-provider 9: Node 20 or later).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing system packages: ${missing[*]}. Install them (as root: apt-get install ${missing[*]})." >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]} from Debian..."
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "The test OpenID provider (oidc-provider 9) needs Node.js 20 or later; this is $(node --version)." >&2
   exit 1
 fi
-echo "Installing ${missing[*]} from Debian..."
-apt-get update -q >/dev/null
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null

@@ -5,6 +5,7 @@ set -euo pipefail
 BIN=.venv/bin
 COVERAGE_FLOOR=90  # branch coverage of course/ on SQLite; raise it as tests are added, never lower it
 bash scripts/system-deps.sh
+bash scripts/partners.sh
 echo "== ruff"; $BIN/ruff check . && $BIN/ruff format --check .
 echo "== import layers"; $BIN/lint-imports --no-cache
 echo "== mypy"; $BIN/mypy

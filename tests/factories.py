@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from course.auth.passwords import hash_password
+from course.accounts.passwords import hash_password
 from course.database import utcnow
 from course.models import CourseCompletion, JobRole, OrgUnit, QuizAttempt, Role, UnitKind, User
 from course.people.services import add_unit, create_user

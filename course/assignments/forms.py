@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from course import org
-from course.auth.services import find_user_by_email
+from course.accounts.services import find_user_by_email
 from course.models import JobRole
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from course.accounts.services import find_user_by_email
 from course.audit import record
-from course.auth.services import find_user_by_email
 from course.extensions import db
 from course.models import Assignment, OrgUnit, User
 

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from course.auth.passwords import MAX_LENGTH, password_problem
+from course.accounts.passwords import MAX_LENGTH, password_problem
 
 
 class SignInForm(FlaskForm):

@@ -8,11 +8,13 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from course.auth import bp, services
+from course.accounts import services
+from course.accounts.passwords import verify_password
+from course.auth import bp
 from course.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
-from course.auth.passwords import verify_password
 from course.extensions import db, limiter
-from course.security import next_or
+from course.security import login_limit, next_or
+from course.sso import services as sso
 
 # One answer for an unknown email, a wrong password and a paused account, so the page never
 # tells a stranger which emails have accounts.
@@ -20,14 +22,12 @@ SIGN_IN_FAILED = (
     "The email address or password is not right, or sign-in is paused after several unsuccessful "
     "tries. Check them and try again in a few minutes, or ask your training lead for a reset link."
 )
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
+# Said only after the right password, so it tells a stranger nothing.
+USE_SSO = "Your organisation has you sign in with its own account: use the button above."
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("learning.home"))
@@ -39,11 +39,14 @@ def login() -> str | Response:
             threshold=current_app.config["LOCKOUT_THRESHOLD"],
             lockout=timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]),
         )
-        if user is not None:
+        if user is not None and not sso.password_sign_in_allowed(user):
+            form.form_errors.append(USE_SSO)
+        elif user is not None:
             session.clear()  # a fresh session at sign-in: nothing carried over from before
             login_user(user)
             return redirect(next_or(url_for("learning.home")))
-        form.form_errors.append(SIGN_IN_FAILED)
+        else:
+            form.form_errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -52,10 +55,12 @@ def login() -> str | Response:
 def logout() -> Response:
     services.end_sessions(current_user._get_current_object())
     db.session.commit()
+    id_token = session.get(sso.ID_TOKEN)
     logout_user()
     session.clear()
     flash("You have signed out. Your progress is saved.", "success")
-    return redirect(url_for("auth.login"))
+    provider = sso.provider_sign_out_url(id_token, return_to=url_for("auth.login", _external=True))
+    return redirect(provider or url_for("auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -93,12 +98,12 @@ def _set_password(purpose: str, token: str, heading: str) -> str | Response:
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def accept_invitation(token: str) -> str | Response:
     return _set_password(services.INVITE, token, "Set up your account")
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def reset_password(token: str) -> str | Response:
     return _set_password(services.RESET, token, "Choose a new password")

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
-from course.auth.services import normalise_email
+from course.accounts.services import normalise_email
 from course.imports.reading import RowError, column_key
 from course.models import JobRole, Role
 from course.progress.rules import expiry_for

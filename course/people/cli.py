@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from course.auth.passwords import password_problem
+from course.accounts.passwords import password_problem
 from course.extensions import db
 from course.models import JobRole, Role
 from course.people.services import EmailTaken, create_user

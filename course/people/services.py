@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from wtforms.fields.choices import SelectChoice
 
+from course.accounts import services as accounts
+from course.accounts.passwords import hash_password
 from course.audit import record
-from course.auth import services as accounts
-from course.auth.passwords import hash_password
 from course.extensions import db
 from course.models import OrgUnit, User
 from course.people.rules import Scope

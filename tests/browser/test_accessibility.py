@@ -161,6 +161,7 @@ def page_paths(role: str) -> list[str]:
         "/admin/import",
         "/admin/assignments",
         "/admin/settings",
+        "/sso/settings",
         "/admin/quizzes",
         "/admin/audit",
     ]

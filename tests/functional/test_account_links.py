@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from course.auth import services
+from course.accounts import services
 from course.database import utcnow
 from course.models import AccountToken, Role
 from tests import factories

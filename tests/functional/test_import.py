@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, func, select
 
-from course.auth.passwords import verify_password
+from course.accounts.passwords import verify_password
 from course.imports.services import (
     ImportFailed,
     apply_completions_import,

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 
-from course.auth.passwords import needs_rehash, verify_password
+from course.accounts.passwords import needs_rehash, verify_password
 from course.auth.routes import SIGN_IN_FAILED
 from course.database import utcnow
 from course.models import AuditEvent

@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
-from course.auth import services as accounts
+from course.accounts import services as accounts
 from course.database import utcnow
 from course.extensions import db as database
 from course.models import Assignment, CourseCompletion, JobRole, OutboxMessage, Role, UnitKind, User

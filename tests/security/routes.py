@@ -97,6 +97,12 @@ ROUTES = [
     Route("imports.import_people", "POST", "/admin/import",                      LOGIN, DENY,  DENY,  DENY,  OK),
     Route("imports.confirm_import", "POST", "/admin/import/confirm",             LOGIN, DENY,  DENY,  DENY,  OK),
     Route("records.revoke",       "POST", "/admin/records/{record}/revoke",      LOGIN, DENY,  DENY,  DENY,  OK),
+    # Single sign-on answers "not found" while no provider is configured (as here).
+    Route("sso.begin",          "GET",  "/sso/sign-in",                        HIDE,  HIDE,  HIDE,  HIDE,  HIDE),
+    Route("sso.callback",       "GET",  "/sso/callback?code=c&state=s",        HIDE,  HIDE,  HIDE,  HIDE,  HIDE),
+    Route("sso.settings",       "GET",  "/sso/settings",                       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("sso.settings",       "POST", "/sso/settings",                       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("sso.unlink",         "POST", "/sso/people/{learner}/unlink",        LOGIN, DENY,  DENY,  DENY,  OK),
 ]
 # fmt: on
 

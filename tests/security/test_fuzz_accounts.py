@@ -6,8 +6,8 @@ from urllib.parse import quote, urljoin, urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.auth import services as accounts
-from course.auth.passwords import password_problem
+from course.accounts import services as accounts
+from course.accounts.passwords import password_problem
 from course.auth.routes import SIGN_IN_FAILED
 from course.extensions import db
 from tests.factories import PASSWORD

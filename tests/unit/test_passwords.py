@@ -1,6 +1,6 @@
 from argon2 import PasswordHasher, Type, extract_parameters
 
-from course.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from course.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 
 
 def test_short_password_is_refused_with_the_length():

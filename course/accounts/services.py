@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
+from course.accounts.passwords import hash_password, needs_rehash, verify_password
 from course.audit import record
-from course.auth.passwords import hash_password, needs_rehash, verify_password
 from course.database import utcnow
 from course.extensions import db
 from course.models import AccountToken, User
