@@ -113,7 +113,7 @@ class Learner:
 
     def sit(self, bank: QuestionBank, day: date, *, sure: bool) -> int:
         rng = self.rng
-        drawn = draw(bank, self.audience, rng)
+        drawn = draw(bank, self.audience, "UK", rng)
         started = at(day, rng)
         questions = {q.id: q for q in bank.questions}
         answers = []

@@ -46,6 +46,7 @@ def content_cli() -> None:
 def check(root: Path | None) -> None:
     """Validate modules/, quizzes/ and helplines; print file:line for each problem."""
     from course.config import PROJECT_ROOT
+    from course.content import report
 
     try:
         course = load_course(root or PROJECT_ROOT)
@@ -60,3 +61,9 @@ def check(root: Path | None) -> None:
         f"Content OK: {len(course.modules)} modules, {scenarios} scenarios, "
         f"{len(course.banks)} question banks, {questions} questions."
     )
+    click.echo("\n" + report.items_table(course))
+    click.echo("\n" + report.cue_summary(course))
+    warnings = report.warnings(course)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}")
+    click.echo(f"\n{len(warnings)} warning(s).")

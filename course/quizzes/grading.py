@@ -15,12 +15,13 @@ class Drawn:
     option_ids: tuple[str, ...]  # the order in which the options are shown
 
 
-def draw(bank: QuestionBank, audience: str, rng: random.Random) -> tuple[Drawn, ...]:
-    """`bank.draw` questions for the audience, no repeats, at least one per objective where possible.
+def draw(bank: QuestionBank, audience: str, region: str, rng: random.Random) -> tuple[Drawn, ...]:
+    """`bank.draw` questions for the audience and the organisation's region, no repeats, at least one
+    per objective where possible.
 
     Options are shuffled, except true/false, which always reads True then False.
     """
-    pool = list(bank.questions_for(audience))
+    pool = list(bank.questions_for(audience, region))
     rng.shuffle(pool)
     chosen: list[Question] = []
     for question in pool:  # first pass: one question for each objective

@@ -65,6 +65,7 @@ def start(module_id: str) -> Response:
             current_user,
             bank,
             audience=audience_for(current_user.job_role),
+            region=org.settings().region,
             course_version=current_course().version,
             pass_mark=_pass_mark(bank),
             valid_for=timedelta(hours=config["QUIZ_ATTEMPT_HOURS"]),

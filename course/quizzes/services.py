@@ -49,6 +49,7 @@ def start_attempt(
     bank: QuestionBank,
     *,
     audience: str,
+    region: str,
     course_version: str,
     pass_mark: int,
     valid_for: timedelta,
@@ -77,7 +78,10 @@ def start_attempt(
         module_id=bank.module_id,
         quiz_version=bank.version,
         course_version=course_version,
-        draw=[{"question": d.question_id, "options": list(d.option_ids)} for d in draw(bank, audience, _rng)],
+        draw=[
+            {"question": d.question_id, "options": list(d.option_ids)}
+            for d in draw(bank, audience, region, _rng)
+        ],
         pass_mark=pass_mark,
         expires_at=utcnow() + valid_for,
     )

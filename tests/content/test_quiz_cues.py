@@ -1,0 +1,77 @@
+"""No answer is given away by its wording: measured on the real banks, the real draw and pass mark.
+
+For every bank, audience and region: how often the key is strictly the longest option, the balance of
+true/false keys, and how often a learner who reads nothing and follows one wording cue passes
+(2,000 seeded draws per strategy). The table is printed in the terminal summary.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from course.content.cues import (
+    MAX_CUE_PASS_RATE,
+    MAX_LONGEST_SHARE,
+    SIMULATED_ATTEMPTS,
+    TRUE_SHARE,
+    bank_true_share,
+    cue_figures,
+    scenario_best_is_longest,
+    table,
+)
+from course.content.loader import load_course
+from course.content.schema import REGIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+COURSE = load_course(ROOT)
+SLICES = [
+    (m.id, audience, region)
+    for m in COURSE.modules
+    if m.id in COURSE.banks
+    for audience in m.audiences
+    for region in REGIONS
+]
+
+
+@pytest.fixture(scope="module")
+def figures(figure_tables):
+    found = {(f.module_id, f.audience, f.region): f for f in cue_figures(COURSE, SIMULATED_ATTEMPTS)}
+    figure_tables["Quiz cue figures (pass rates over 2,000 seeded draws each)"] = table(list(found.values()))
+    return found
+
+
+def _row(figure):
+    return table([figure])
+
+
+@pytest.mark.parametrize(("module_id", "audience", "region"), SLICES, ids="-".join)
+def test_no_cue_strategy_passes_more_than_5_percent(figures, module_id, audience, region):
+    figure = figures[module_id, audience, region]
+    over = {name: rate for name, rate in figure.pass_rates.items() if rate > MAX_CUE_PASS_RATE}
+    assert not over, f"cue strategies pass too often: {over}\n{_row(figure)}"
+
+
+@pytest.mark.parametrize(("module_id", "audience", "region"), SLICES, ids="-".join)
+def test_the_key_is_rarely_the_longest_option(figures, module_id, audience, region):
+    figure = figures[module_id, audience, region]
+    assert figure.longest_share <= MAX_LONGEST_SHARE, (
+        f"the key is strictly the longest option in {figure.longest_keys} of {figure.single_answer} "
+        f"single-answer items\n{_row(figure)}"
+    )
+
+
+@pytest.mark.parametrize("module_id", sorted(COURSE.banks))
+def test_true_false_keys_are_balanced(module_id):
+    share = bank_true_share(COURSE.banks[module_id])
+    if share is None:
+        pytest.skip("no true/false items in this bank")
+    assert TRUE_SHARE[0] <= share <= TRUE_SHARE[1], f"{share:.0%} of true/false keys are 'True'"
+
+
+def test_the_best_practice_response_is_rarely_the_longest():
+    scenarios = [sc for m in COURSE.modules for s in m.sections for sc in s.scenarios]
+    longest = [sc.id for sc in scenarios if scenario_best_is_longest(sc)]
+    assert len(longest) <= MAX_LONGEST_SHARE * len(scenarios), (
+        f"the best response is strictly the longest in {len(longest)} of {len(scenarios)} scenarios: "
+        + ", ".join(longest)
+    )
