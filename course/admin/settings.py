@@ -20,6 +20,7 @@ from wtforms.validators import (
 from course import org
 from course.admin import bp
 from course.audit import record
+from course.content import current_course
 from course.extensions import db
 from course.models import ORG_DEFAULTS, Role
 from course.security import roles_required
@@ -74,6 +75,12 @@ class SettingsForm(FlaskForm):
         "Renewal window (days before expiry)",
         validators=[InputRequired("Enter a number of days."), *_whole(7, 120, "a number of days")],
     )
+    retake_review_after = IntegerField(
+        "Failed quiz attempts in a row before a learner goes back over the module",
+        validators=[InputRequired("Enter a number of attempts."), *_whole(0, 10, "a number of attempts")],
+        description="Before the next attempt, the learner opens each section of the module again. "
+        "Enter 0 to let learners retake a quiz straight away.",
+    )
     reminder_interval_days = IntegerField(
         "Days between reminders to the same person",
         validators=[InputRequired("Enter a number of days."), *_whole(1, 90, "a number of days")],
@@ -104,4 +111,7 @@ def settings() -> str | Response | tuple[str, int]:
         db.session.commit()
         flash("Settings saved." if changes else "Nothing changed.", "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+    page = render_template(
+        "admin/settings.html", form=form, unchecked=current_course().unchecked_helplines(), regions=REGIONS
+    )
+    return page, 422 if form.errors else 200

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from course.content.schema import Module, Section
+from course.content.schema import Module, Response, Scenario, Section
 from course.models import JobRole
 
 NURSE_ROLES = frozenset({JobRole.NURSE, JobRole.HEALTHCARE_ASSISTANT})
@@ -27,6 +28,7 @@ class ModuleProgress:
     next_section: Section | None
     quiz_required: bool
     quiz_passed: bool
+    quiz_minutes: int = 0  # the quiz's share of the module's stated time
 
     @property
     def complete(self) -> bool:
@@ -45,11 +47,17 @@ class ModuleProgress:
         if self.complete:
             return 0
         share_left = 1 - self.sections_viewed / max(self.sections_total, 1)
-        return max(1, round(self.module.minutes * share_left))
+        quiz_left = self.quiz_minutes if self.quiz_required and not self.quiz_passed else 0
+        return max(1, round(self.module.minutes * share_left) + quiz_left)
 
 
 def module_progress(
-    module: Module, audience: str, viewed: Iterable[str], quiz_required: bool, quiz_passed: bool
+    module: Module,
+    audience: str,
+    viewed: Iterable[str],
+    quiz_required: bool,
+    quiz_passed: bool,
+    quiz_minutes: int = 0,
 ) -> ModuleProgress:
     sections = module.sections_for(audience)
     seen = set(viewed)
@@ -60,6 +68,7 @@ def module_progress(
         next_section=next((s for s in sections if s.id not in seen), None),
         quiz_required=quiz_required,
         quiz_passed=quiz_passed,
+        quiz_minutes=quiz_minutes,
     )
 
 
@@ -71,3 +80,15 @@ def neighbours(sections: tuple[Section, ...], section_id: str) -> tuple[Section 
         sections[index - 1] if index else None,
         sections[index + 1] if index + 1 < len(sections) else None,
     )
+
+
+def response_order(scenario: Scenario, user_id: int) -> tuple[Response, ...]:
+    """A practice scenario's responses in an order of each learner's own, the same on every visit.
+
+    In file order the best response would sit in the same place for everyone; seeded by the learner
+    and the scenario, the order is shuffled yet stable, so a returning learner finds their choice where
+    they left it.
+    """
+    order = list(scenario.responses)
+    random.Random(f"{user_id}:{scenario.id}").shuffle(order)  # noqa: S311 (an order, not a secret)
+    return tuple(order)

@@ -9,10 +9,12 @@ from datetime import timedelta
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from course.content.schema import QuestionBank
+from course.content.schema import QuestionBank, Section
 from course.database import utcnow
 from course.extensions import db
+from course.learning.services import last_viewed
 from course.models import AttemptAnswer, ConfidenceRating, QuizAttempt, User
+from course.quizzes import rules
 from course.quizzes.grading import Drawn, Result, draw
 
 _rng = random.SystemRandom()
@@ -20,6 +22,34 @@ _rng = random.SystemRandom()
 
 class AttemptLimitReached(Exception):
     """The learner has used the attempts allowed in the period; the message says when to come back."""
+
+
+class RevisitFirst(Exception):
+    """The retake rule: the learner opens these sections again before the next attempt."""
+
+    def __init__(self, sections: tuple[Section, ...]) -> None:
+        super().__init__(f"Open these sections again before the next attempt: {len(sections)}")
+        self.sections = sections
+
+
+def sections_to_revisit(
+    user: User,
+    module_id: str,
+    pathway: tuple[Section, ...],
+    every: int,
+    attempts: list[QuizAttempt] | None = None,
+) -> tuple[Section, ...]:
+    """The sections of the learner's `pathway` through the module that the retake rule asks them to
+    open again before their next attempt; none when they may start.
+
+    `attempts`: the learner's attempts at this quiz when the caller has them already (any order)."""
+    found = attempts if attempts is not None else attempts_for(user, module_id)
+    submitted = sorted(((a.submitted_at, bool(a.passed)) for a in found if a.submitted_at), reverse=True)
+    failures = rules.failures_in_a_row(passed for _, passed in submitted)
+    if not rules.revisit_due(failures, every):
+        return ()
+    since = submitted[0][0]  # the latest failed attempt
+    return rules.sections_to_revisit(pathway, last_viewed(user, module_id), since)
 
 
 def drawn_items(attempt: QuizAttempt) -> tuple[Drawn, ...]:
@@ -54,11 +84,19 @@ def start_attempt(
     pass_mark: int,
     valid_for: timedelta,
     daily_limit: int,
+    pathway: tuple[Section, ...] = (),
+    revisit_after: int = 0,
 ) -> QuizAttempt:
-    """Resume the open attempt, or draw a fresh one (a retake always gets a new draw)."""
+    """Resume the open attempt, or draw a fresh one (a retake always gets a new draw).
+
+    Raises RevisitFirst when the retake rule (after `revisit_after` failures in a row) asks the learner
+    to open sections of their `pathway` again first, and AttemptLimitReached when the day's attempts
+    are used up."""
     existing = open_attempt(user, bank.module_id)
     if existing is not None:
         return existing
+    if revisit_after and (pending := sections_to_revisit(user, bank.module_id, pathway, revisit_after)):
+        raise RevisitFirst(pending)
     if daily_limit:
         since = utcnow() - timedelta(days=1)
         used = db.session.scalar(

@@ -150,6 +150,7 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
             [s.id for s in module.sections] if renewing or current else viewed.get(module.id, ()),
             module.id in course.banks,
             current or module.id in scores,
+            course.quiz_minutes(module),
         )
         for module in course.modules_for(audience)
     )
@@ -162,6 +163,15 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
         window_days=settings.expiring_window_days,
     )
     return LearnerState(progress, latest, status, due_on, renewing, scores)
+
+
+def cpd_minutes(course: Course, audience: str, state: LearnerState) -> int:
+    """The CPD time a new record states: the course's stated time for the learner's pathway (quizzes
+    included) for a first record; for a renewal, only the quizzes taken again, since the sections need
+    not be read again."""
+    if state.renewing:
+        return sum(p.quiz_minutes for p in state.progress if p.quiz_required)
+    return course.minutes_for(audience)
 
 
 def complete_if_done(user: User, course: Course, settings: OrgSettings) -> CourseCompletion | None:
@@ -178,7 +188,7 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
         completed_at=now,
         expires_on=rules.expiry_for(now.date(), settings.certificate_months),
         scores=state.scores,
-        cpd_minutes=sum(p.module.minutes for p in state.progress),
+        cpd_minutes=cpd_minutes(course, learning_rules.audience_for(user.job_role), state),
         certificate_code=new_certificate_code(),
     )
     try:

@@ -32,7 +32,7 @@ def test_home_lists_every_module_with_time_estimates(app, teacher, web):
     page = text(web.get("/"))
     for module in course(app).modules:
         assert module.title in page
-        assert f"about {module.minutes} minutes" in page
+        assert f"about {course(app).minutes(module)} minutes" in page
     assert "0 of 7 modules completed" in page
 
 
@@ -139,7 +139,27 @@ def test_support_page_shows_the_regions_helplines_and_staff_support(app, client,
     assert "988" in page and "911" in page and "Samaritans" not in page
     assert page.index("911") < page.index("988")  # emergency number first
     assert "Employee assistance: call ext. 4000" in page
-    assert "Last checked" in page
+    dated = [h for h in course(app).helplines["US"] if h.last_verified is not None]
+    assert page.count("Checked on") == len(dated)
+
+
+def test_only_checked_helplines_say_when_they_were_checked(app):
+    from datetime import date
+
+    from flask import render_template
+
+    from course.content.schema import Helpline
+    from course.models import OrgSettings
+
+    checked = Helpline("Checked line", "111", "Help.", "https://example.org/a", date(2026, 11, 20))
+    unchecked = Helpline("Unchecked line", "222", "Help.", "https://example.org/b", None)
+    with app.test_request_context("/support"):
+        page = render_template(
+            "learning/support.html", settings=OrgSettings.with_defaults(), helplines=(checked, unchecked)
+        )
+    first, second = page.split("Unchecked line")
+    assert "Checked on 20 November 2026." in first
+    assert "Checked on" not in second and "https://example.org/b" in second
 
 
 def test_support_page_defaults_to_uk(client):
