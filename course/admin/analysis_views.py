@@ -9,6 +9,7 @@ from course.admin.common import STAFF, report_context
 from course.content import current_course
 from course.models import Role
 from course.quizzes.analysis import item_analysis as analyse
+from course.quizzes.analysis import times_drawn
 from course.security import roles_required
 
 
@@ -24,6 +25,7 @@ def item_analysis() -> str:
         bank=bank,
         module=course.module(bank.module_id),
         stats=stats,
+        drawn=times_drawn(bank.module_id),
         banks=course.banks,
     )
 

@@ -1,6 +1,7 @@
-"""Item analysis: how hard each question is and how well it separates stronger from weaker learners.
+"""Item analysis: how often each question was drawn, how hard it is, and how well it separates
+stronger from weaker learners.
 
-Computed with one aggregate query per quiz, however many attempts there are.
+Computed with two aggregate queries per quiz, however many attempts there are.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import ColumnElement, Integer, case, cast, func, select, true
+from sqlalchemy.sql.selectable import TableValuedAlias
 
 from course.extensions import db
 from course.models import AttemptAnswer, QuizAttempt
@@ -71,3 +73,25 @@ def item_analysis(module_id: str) -> list[ItemStats]:
         )
         for question_id, n, right, total, total_right, sq in rows
     ]
+
+
+def _drawn_question_ids() -> tuple[ColumnElement[str], TableValuedAlias]:
+    """The question id of each element of quiz_attempts.draw, and the table function that yields them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements(QuizAttempt.draw).table_valued("value", joins_implicitly=True)
+        return elements.c.value.op("->>")("question"), elements
+    elements = func.json_each(QuizAttempt.draw).table_valued("value", joins_implicitly=True)
+    return func.json_extract(elements.c.value, "$.question"), elements
+
+
+def times_drawn(module_id: str) -> dict[str, int]:
+    """How many attempts drew each question, whether or not they were submitted: how often it was seen."""
+    question, elements = _drawn_question_ids()
+    rows = db.session.execute(
+        select(question, func.count())
+        .select_from(QuizAttempt)
+        .join(elements, true())
+        .where(QuizAttempt.module_id == module_id)
+        .group_by(question)
+    )
+    return {question_id: n for question_id, n in rows}
