@@ -40,7 +40,7 @@ def cue_summary(course: Course) -> str:
     rate of a cue strategy over every audience and region (with the limits the content test holds)."""
     figures = cue_figures(course)
     rows = [["Cues", "key longest", "T/F True", "worst cue strategy", "pass rate", "within limits"]]
-    for module_id, bank in course.banks.items():
+    for module_id, bank in ((m.id, course.banks[m.id]) for m in course.modules if m.id in course.banks):
         single = [q for q in bank.questions if q.type in SINGLE_ANSWER]
         longest = sum(key_is_longest(q) for q in single) / len(single) if single else 0.0
         true_share = bank_true_share(bank)

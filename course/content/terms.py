@@ -36,7 +36,7 @@ FOREIGN_TERMS = {"UK": US_ONLY, "US": UK_ONLY}
 def _pattern(term: str) -> re.Pattern[str]:
     # Acronyms and numbers match as written ("NICE", not "nice"); words in any case; a plural too.
     flags = 0 if term.isupper() or term.isdigit() else re.IGNORECASE
-    return re.compile(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])", flags)
+    return re.compile(rf"(?<!\w){re.escape(term)}s?(?!\w)", flags)
 
 
 _PATTERNS = {term: _pattern(term) for term in (*UK_ONLY, *US_ONLY)}

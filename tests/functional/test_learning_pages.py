@@ -210,3 +210,49 @@ def test_leaving_and_coming_back_keeps_progress(app, teacher, web):
     web.logout()
     web.login("teacher@example.org")
     assert "Read" in text(web.get("/modules/understanding"))
+
+
+def shown_order(page, scenario):
+    """The response ids in the order the page shows them."""
+    form = page.split(f'id="scenario-{scenario.id}"')[1].split("</fieldset>")[0]
+    return [r.id for r in sorted(scenario.responses, key=lambda r: form.index(f'value="{r.id}"'))]
+
+
+def test_practice_options_are_shuffled_on_the_server_and_stay_put(app, make_user, web):
+    from course.learning.rules import response_order
+
+    section, scenario = find_scenario(app, "responding")
+    url = f"/modules/responding/{section.id}"
+    orders = set()
+    for n in range(8):
+        user = make_user(f"learner{n}@example.org", job_role=JobRole.TEACHER)
+        web.login(f"learner{n}@example.org")
+        first = shown_order(text(web.get(url)), scenario)
+        assert first == [r.id for r in response_order(scenario, user.id)]
+        web.submit(url, {"response": first[0]}, action=f"/modules/responding/scenarios/{scenario.id}")
+        assert shown_order(text(web.get(url)), scenario) == first  # the same after choosing
+        orders.add(tuple(first))
+        web.logout()
+    assert len(orders) > 1
+
+
+def test_module_and_quiz_pages_state_the_time_with_the_quiz(app, teacher, web):
+    module = course(app).module("responding")
+    bank = course(app).banks["responding"]
+    assert course(app).minutes(module) == module.minutes + bank.draw  # a minute a question
+    assert f"About {course(app).minutes(module)} minutes" in text(web.get("/modules/responding"))
+    assert f"It takes about {bank.draw} minutes." in text(web.get("/modules/responding/quiz"))
+
+
+def test_settings_list_the_helplines_that_need_checking(app, make_user, web):
+    make_user("admin@example.org", role="admin")
+    web.login("admin@example.org")
+    page = text(web.get("/admin/settings"))
+    assert "Helplines to check before going live" in page
+    unchecked = course(app).unchecked_helplines()
+    for lines in unchecked.values():
+        assert all(str(escape(line.name)) in page for line in lines)
+    if "UK" in unchecked:
+        assert "United Kingdom (your region)" in page
+    if not unchecked:
+        assert "Every helpline has been checked against its source." in page
