@@ -5,6 +5,7 @@ true/false keys, and how often a learner who reads nothing and follows one wordi
 (2,000 seeded draws per strategy). The table is printed in the terminal summary.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,30 @@ def test_the_best_practice_response_is_rarely_the_longest():
         f"the best response is strictly the longest in {len(longest)} of {len(scenarios)} scenarios: "
         + ", ".join(longest)
     )
+
+
+# A quiz item sets a new situation: it shares at most this share of its words with any practice scenario
+# (Jaccard similarity of the words of four letters or more in the situation and the question).
+MAX_SHARED_WITH_PRACTICE = 0.4
+
+
+def _words(text):
+    return {w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 3}
+
+
+def test_no_quiz_item_replays_a_practice_scenario():
+    practice = [
+        (sc.id, _words(f"{sc.situation} {sc.question}"))
+        for m in COURSE.modules
+        for s in m.sections
+        for sc in s.scenarios
+    ]
+    replays = []
+    for bank in COURSE.banks.values():
+        for question in bank.questions:
+            own = _words(f"{question.situation} {question.prompt}")
+            for scenario_id, theirs in practice:
+                shared = len(own & theirs) / len(own | theirs) if own | theirs else 0.0
+                if shared > MAX_SHARED_WITH_PRACTICE:
+                    replays.append(f"{question.id} ~ practice '{scenario_id}' ({shared:.0%} of words shared)")
+    assert not replays, "quiz items too close to a practice scenario:\n" + "\n".join(replays)
