@@ -48,6 +48,13 @@ def absolutes_only_in_distractors(question: Question) -> bool:
     return distractors and not keys
 
 
+def scenario_absolutes_only_in_distractors(scenario: Scenario) -> bool:
+    """The practice version of absolutes_only_in_distractors."""
+    best = any(has_absolute(r.text) for r in scenario.responses if r.best)
+    others = any(has_absolute(r.text) for r in scenario.responses if not r.best)
+    return others and not best
+
+
 def scenario_best_is_longest(scenario: Scenario) -> bool:
     texts = [r.text for r in scenario.responses]
     return any(r.best and strictly_longest(texts, n) for n, r in enumerate(scenario.responses))

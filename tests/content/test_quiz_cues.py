@@ -15,8 +15,10 @@ from course.content.cues import (
     MAX_LONGEST_SHARE,
     SIMULATED_ATTEMPTS,
     TRUE_SHARE,
+    absolutes_only_in_distractors,
     bank_true_share,
     cue_figures,
+    scenario_absolutes_only_in_distractors,
     scenario_best_is_longest,
     table,
 )
@@ -67,6 +69,18 @@ def test_true_false_keys_are_balanced(module_id):
     if share is None:
         pytest.skip("no true/false items in this bank")
     assert TRUE_SHARE[0] <= share <= TRUE_SHARE[1], f"{share:.0%} of true/false keys are 'True'"
+
+
+@pytest.mark.parametrize("module_id", sorted(COURSE.banks))
+def test_absolute_words_are_never_only_in_distractors(module_id):
+    found = [q.id for q in COURSE.banks[module_id].questions if absolutes_only_in_distractors(q)]
+    assert not found, "only distractors use an absolute word: " + ", ".join(found)
+
+
+def test_absolute_words_are_never_only_in_practice_distractors():
+    scenarios = [sc for m in COURSE.modules for s in m.sections for sc in s.scenarios]
+    found = [sc.id for sc in scenarios if scenario_absolutes_only_in_distractors(sc)]
+    assert not found, "only other responses use an absolute word: " + ", ".join(found)
 
 
 def test_the_best_practice_response_is_rarely_the_longest():

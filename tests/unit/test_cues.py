@@ -76,3 +76,15 @@ def test_the_simulation_uses_the_pass_mark():
     longest = STRATEGIES["always longest"]
     assert simulate(bank(questions, pass_mark=60), "teacher", "UK", longest, 50) == 1.0
     assert simulate(bank(questions, pass_mark=61), "teacher", "UK", longest, 50) == 0.0
+
+
+def test_absolutes_only_in_practice_distractors():
+    from course.content.cues import scenario_absolutes_only_in_distractors
+    from course.content.schema import Response, Scenario
+
+    def scenario(*texts):
+        responses = tuple(Response(id=str(n), text=t, feedback="f", best=n == 0) for n, t in enumerate(texts))
+        return Scenario("s", "t", "s", "q", responses)
+
+    assert scenario_absolutes_only_in_distractors(scenario("Listen", "Never ask", "Wait"))
+    assert not scenario_absolutes_only_in_distractors(scenario("Always listen", "Never ask", "Wait"))
