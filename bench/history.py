@@ -113,7 +113,7 @@ class Learner:
 
     def sit(self, bank: QuestionBank, day: date, *, sure: bool) -> int:
         rng = self.rng
-        drawn = draw(bank, self.audience, rng)
+        drawn = draw(bank, self.audience, "UK", rng)
         started = at(day, rng)
         questions = {q.id: q for q in bank.questions}
         answers = []
@@ -171,7 +171,7 @@ class Learner:
             "completed_at": at(day, self.rng),
             "expires_on": expiry_for(day, CERTIFICATE_MONTHS),
             "scores": scores,
-            "cpd_minutes": sum(m.minutes for m in self.modules),
+            "cpd_minutes": self.course.minutes_for(self.audience),
             "certificate_code": new_certificate_code(),
             "source": "course",
         }

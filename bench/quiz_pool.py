@@ -65,7 +65,7 @@ def open_attempts(learners: list[tuple[int, str]], per_learner: int, seed: int =
     rows, bodies, owners = [], [], []
     for _ in range(per_learner):
         for user_id, _email in learners:
-            drawn = draw(bank, audience_for(jobs[user_id]), rng)
+            drawn = draw(bank, audience_for(jobs[user_id]), "UK", rng)
             rows.append(
                 {
                     "user_id": user_id,

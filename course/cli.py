@@ -7,13 +7,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from course import backup, demo, migrate
-from course.content import content_cli
 from course.conversations import cli as conversations_cli
 from course.imports import cli as imports_cli
 from course.outbox import cli as outbox_cli
 from course.people import cli as people_cli
 from course.reminders import cli as reminders_cli
 from course.reporting import cli as reporting_cli
+from course.review import cli as review_cli
 
 
 @click.group("db", cls=AppGroup)
@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
     for command in (
         db_cli,
         seed_demo,
-        content_cli,
+        *review_cli.COMMANDS,
         *people_cli.COMMANDS,
         *imports_cli.COMMANDS,
         *outbox_cli.COMMANDS,

@@ -124,6 +124,7 @@ ORG_DEFAULTS: dict[str, Any] = {
     "pass_mark": None,
     "reminder_interval_days": 7,
     "expiring_window_days": 30,
+    "retake_review_after": 2,
 }
 
 
@@ -144,6 +145,10 @@ class OrgSettings(Base):
     pass_mark: Mapped[int | None]
     reminder_interval_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["reminder_interval_days"])
     expiring_window_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["expiring_window_days"])
+    # After this many failed attempts in a row at a quiz, the learner revisits the module first (0: never).
+    retake_review_after: Mapped[int] = mapped_column(
+        default=ORG_DEFAULTS["retake_review_after"], server_default="2"
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @classmethod
@@ -166,7 +171,7 @@ class AuditEvent(Base):
 
 
 class SectionView(Base):
-    """The first time a learner opened a section; one row per learner, module and section."""
+    """When a learner first and last opened a section; one row per learner, module and section."""
 
     __tablename__ = "section_views"
     __table_args__ = (UniqueConstraint("user_id", "module_id", "section_id"),)
@@ -176,6 +181,7 @@ class SectionView(Base):
     module_id: Mapped[str] = mapped_column(String(80))
     section_id: Mapped[str] = mapped_column(String(80))
     viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_viewed_at: Mapped[datetime | None]  # the latest opening (empty for views before it was kept)
 
 
 class ScenarioChoice(Base):

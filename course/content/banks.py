@@ -5,13 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from course.content.fields import Fields, Problems, unique
-from course.content.schema import AUDIENCES, QUESTION_TYPES, Module, Option, Question, QuestionBank
+from course.content.schema import (
+    AUDIENCES,
+    QUESTION_TYPES,
+    REGIONS,
+    Module,
+    Option,
+    Question,
+    QuestionBank,
+)
 from course.content.yamlfile import ContentError, Mapping, load_yaml
 
 BANK_KEYS = {"module", "version", "draw", "questions"}
 QUESTION_KEYS = {"id", "type", "objective", "audiences", "prompt", "options", "explanation"}
 MIN_SCENARIO_SHARE = 0.6
 MIN_PER_OBJECTIVE = 2
+BANK_DRAWS = 3  # a learner of each audience and region can be drawn at least 3 x `draw` questions
 
 
 def load_bank(path: Path, problems: Problems) -> tuple[QuestionBank, dict[str, int]] | None:
@@ -49,7 +58,7 @@ def _option_id(value: object) -> str:
 
 
 def _question(fields: Fields) -> Question:
-    fields.keys(QUESTION_KEYS, {"situation"})
+    fields.keys(QUESTION_KEYS, {"situation", "regions"})
     kind = fields.text("type")
     if kind and kind not in QUESTION_TYPES:
         fields.report("type", f"unknown question type '{kind}' (use {', '.join(QUESTION_TYPES)})")
@@ -82,6 +91,7 @@ def _question(fields: Fields) -> Question:
         options=options,
         explanation=fields.text("explanation"),
         situation=situation,
+        regions=fields.choices("regions", REGIONS),
     )
 
 
@@ -98,7 +108,8 @@ def _option(fields: Fields) -> Option:
 def check_bank(
     path: Path, bank: QuestionBank, lines: dict[str, int], module: Module, problems: Problems
 ) -> None:
-    """The rules that tie a bank to its module: objectives, coverage per audience, scenario share."""
+    """The rules that tie a bank to its module: objectives, scenario share, and coverage for each
+    audience and region."""
     objective_ids = {o.id for o in module.objectives}
     for question in bank.questions:
         if question.objective not in objective_ids:
@@ -117,20 +128,30 @@ def check_bank(
                 f"only {share:.0%} of the questions are scenarios; at least {MIN_SCENARIO_SHARE:.0%} must be",
             )
     for audience in module.audiences:
-        usable = bank.questions_for(audience)
-        if len(usable) < 2 * bank.draw:
-            problems.add(
-                path,
-                1,
-                f"{len(usable)} questions suit {audience}s but draw is {bank.draw}: "
-                f"the bank needs at least {2 * bank.draw}",
+        # One line for the regions that share a problem (most items are for every region).
+        regions_with: dict[str, list[str]] = {}
+        for region in REGIONS:
+            for problem in _coverage_problems(bank, module, audience, region):
+                regions_with.setdefault(problem, []).append(region)
+        for problem, regions in regions_with.items():
+            where = "every region" if len(regions) == len(REGIONS) else ", ".join(regions)
+            problems.add(path, 1, problem.format(who=f"{audience}s in {where}"))
+
+
+def _coverage_problems(bank: QuestionBank, module: Module, audience: str, region: str) -> list[str]:
+    """Too few questions, or objectives left out, for the learners of one audience in one region."""
+    usable = bank.questions_for(audience, region)
+    found = []
+    if len(usable) < BANK_DRAWS * bank.draw:
+        found.append(
+            f"{len(usable)} questions suit {{who}} but draw is {bank.draw}: "
+            f"the bank needs at least {BANK_DRAWS * bank.draw}"
+        )
+    for objective in module.objectives:
+        count = sum(q.objective == objective.id for q in usable)
+        if count < MIN_PER_OBJECTIVE:
+            found.append(
+                f"objective '{objective.id}' has {count} question(s) for {{who}}; "
+                f"it needs at least {MIN_PER_OBJECTIVE}"
             )
-        for objective in module.objectives:
-            count = sum(q.objective == objective.id for q in usable)
-            if count < MIN_PER_OBJECTIVE:
-                problems.add(
-                    path,
-                    1,
-                    f"objective '{objective.id}' has {count} question(s) for {audience}s; "
-                    f"it needs at least {MIN_PER_OBJECTIVE}",
-                )
+    return found

@@ -101,14 +101,14 @@ def _load_helplines(path: Path, problems: Problems) -> dict[str, tuple[Helpline,
         lines = []
         for entry in fields.items(region):
             item = fields.child(entry, "a helpline")
-            item.keys({"name", "contact", "description", "source", "last_verified"}, {"emergency"})
+            item.keys({"name", "contact", "description", "source"}, {"emergency", "last_verified"})
             lines.append(
                 Helpline(
                     name=item.text("name"),
                     contact=item.text("contact"),
                     description=item.text("description"),
                     source=item.text("source"),
-                    last_verified=item.day("last_verified"),
+                    last_verified=item.day("last_verified") if "last_verified" in entry else None,
                     emergency=item.boolean("emergency"),
                 )
             )

@@ -8,6 +8,7 @@ from datetime import date
 AUDIENCES = ("teacher", "nurse")
 REGIONS = ("UK", "US", "CA", "AU")
 QUESTION_TYPES = ("single", "multiple", "truefalse", "scenario")
+QUIZ_MINUTES_PER_QUESTION = 1  # reading a short situation and choosing; the stated time counts it
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,10 @@ class Question:
     options: tuple[Option, ...]
     explanation: str
     situation: str = ""
+    regions: tuple[str, ...] = REGIONS
+
+    def shown_to(self, audience: str, region: str) -> bool:
+        return audience in self.audiences and region in self.regions
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -219,8 +224,14 @@ class QuestionBank:
     draw: int
     questions: tuple[Question, ...]
 
-    def questions_for(self, audience: str) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if audience in q.audiences)
+    def questions_for(self, audience: str, region: str) -> tuple[Question, ...]:
+        """The questions a learner of this audience, in an organisation of this region, may be drawn."""
+        return tuple(q for q in self.questions if q.shown_to(audience, region))
+
+    @property
+    def minutes(self) -> int:
+        """The time the quiz takes: a minute for each question drawn."""
+        return self.draw * QUIZ_MINUTES_PER_QUESTION
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -232,7 +243,7 @@ class Helpline:
     contact: str
     description: str
     source: str
-    last_verified: date
+    last_verified: date | None  # only when someone checked the number against its source
     emergency: bool = False
 
 
@@ -249,3 +260,23 @@ class Course:
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
+
+    def quiz_minutes(self, module: Module) -> int:
+        bank = self.banks.get(module.id)
+        return bank.minutes if bank is not None else 0
+
+    def minutes(self, module: Module) -> int:
+        """A module's stated time: reading and practice, and its quiz."""
+        return module.minutes + self.quiz_minutes(module)
+
+    def minutes_for(self, audience: str) -> int:
+        """The course's stated time for an audience: every module of its pathway, quizzes included."""
+        return sum(self.minutes(m) for m in self.modules_for(audience))
+
+    def unchecked_helplines(self) -> dict[str, tuple[Helpline, ...]]:
+        """By region, the numbers nobody has yet checked against their source."""
+        return {
+            region: unchecked
+            for region, lines in self.helplines.items()
+            if (unchecked := tuple(h for h in lines if h.last_verified is None))
+        }

@@ -105,7 +105,9 @@ def open_check(user: User, completion: CourseCompletion, course: Course) -> Foll
     if not follow_up.items:
         module_of = _module_of(course)
         questions = [q for bank in course.banks.values() for q in bank.questions]
-        drawn = rules.draw_check(questions, seen_questions(user), audience_for(user.job_role), _rng)
+        drawn = rules.draw_check(
+            questions, seen_questions(user), audience_for(user.job_role), org.settings().region, _rng
+        )
         for position, item in enumerate(drawn):
             module_id = module_of[item.question_id]
             follow_up.items.append(

@@ -24,7 +24,7 @@ class StepForm(FlaskForm):
 
 class FollowUpForm(FlaskForm):
     """The two questions about using the training; the five check questions are read from the form as
-    a quiz's are (course.quizzes.grading.read_answers)."""
+    a quiz's are (course.quizzes.rules.read_answers)."""
 
     used = RadioField(
         "Since the course, have you responded to someone who self-harms or may?",

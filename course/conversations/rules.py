@@ -73,18 +73,18 @@ def follow_up_due(completed_on: date, today: date, days: int) -> bool:
 
 
 def draw_check(
-    questions: Iterable[Question], seen: set[str], audience: str, rng: random.Random
+    questions: Iterable[Question], seen: set[str], audience: str, region: str, rng: random.Random
 ) -> tuple[Drawn, ...]:
     """The follow-up check: CHECK_QUESTIONS questions the learner has not seen, topped up with seen ones
     only when too few are left. Objectives differ by module, so the quizzes' fair draw (one question per
     objective first) spreads the check across the modules."""
-    suitable = [q for q in questions if audience in q.audiences]
+    suitable = [q for q in questions if q.shown_to(audience, region)]
     unseen = [q for q in suitable if q.id not in seen]
-    first = draw(_bank(unseen, CHECK_QUESTIONS), audience, rng)
+    first = draw(_bank(unseen, CHECK_QUESTIONS), audience, region, rng)
     rest = CHECK_QUESTIONS - len(first)
     if rest <= 0:
         return first
-    return first + draw(_bank([q for q in suitable if q.id in seen], rest), audience, rng)
+    return first + draw(_bank([q for q in suitable if q.id in seen], rest), audience, region, rng)
 
 
 def _bank(questions: list[Question], size: int) -> QuestionBank:

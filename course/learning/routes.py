@@ -90,7 +90,7 @@ def section(module_id: str, section_id: str) -> str | Response:
         db.session.commit()
     sections = found.sections_for(audience)
     previous, following = rules.neighbours(sections, section_id)
-    scenarios = page.scenarios_for(audience, region)
+    scenarios = [(s, rules.response_order(s, current_user.id)) for s in page.scenarios_for(audience, region)]
     return render_template(
         "learning/section.html",
         module=found,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.database import utcnow
@@ -11,10 +11,14 @@ from course.models import ScenarioChoice, SectionView, User
 
 # The learner's pages run these on every request: they are built once, since building a statement
 # costs more than running it on a learner's few indexed rows.
-_SEEN = select(SectionView.id).where(
-    SectionView.user_id == bindparam("user_id"),
-    SectionView.module_id == bindparam("module_id"),
-    SectionView.section_id == bindparam("section_id"),
+_SEEN_AGAIN = (
+    update(SectionView)
+    .where(
+        SectionView.user_id == bindparam("b_user"),
+        SectionView.module_id == bindparam("b_module"),
+        SectionView.section_id == bindparam("b_section"),
+    )
+    .values(last_viewed_at=bindparam("b_now"))
 )
 _CHOICES = select(ScenarioChoice.scenario_id, ScenarioChoice.response_id).where(
     ScenarioChoice.user_id == bindparam("user_id"), ScenarioChoice.module_id == bindparam("module_id")
@@ -22,11 +26,19 @@ _CHOICES = select(ScenarioChoice.scenario_id, ScenarioChoice.response_id).where(
 
 
 def record_view(user: User, module_id: str, section_id: str) -> bool:
-    """Remember the first time a section was opened; True when this was the first time."""
-    seen = {"user_id": user.id, "module_id": module_id, "section_id": section_id}
-    if db.session.connection().execute(_SEEN, seen).first() is not None:
+    """Remember when a section was opened, first and last; True when this was the first time."""
+    now = utcnow()
+    again = db.session.connection().execute(
+        _SEEN_AGAIN, {"b_user": user.id, "b_module": module_id, "b_section": section_id, "b_now": now}
+    )
+    if again.rowcount:
+        db.session.commit()
         return False
-    db.session.add(SectionView(user_id=user.id, module_id=module_id, section_id=section_id))
+    db.session.add(
+        SectionView(
+            user_id=user.id, module_id=module_id, section_id=section_id, viewed_at=now, last_viewed_at=now
+        )
+    )
     try:
         db.session.commit()
     except IntegrityError:  # the same page opened twice at once: the other request recorded it

@@ -65,6 +65,12 @@ class SettingsForm(FlaskForm):
         "Renewal window (days before expiry)",
         validators=[InputRequired("Enter a number of days."), *_whole(7, 120, "a number of days")],
     )
+    retake_review_after = IntegerField(
+        "Failed quiz attempts in a row before a learner goes back over the module",
+        validators=[InputRequired("Enter a number of attempts."), *_whole(0, 10, "a number of attempts")],
+        description="Before the next attempt, the learner opens each section of the module again. "
+        "Enter 0 to let learners retake a quiz straight away.",
+    )
     reminder_interval_days = IntegerField(
         "Days between reminders to the same person",
         validators=[InputRequired("Enter a number of days."), *_whole(1, 90, "a number of days")],

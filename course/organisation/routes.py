@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from course import org
+from course.content import current_course
 from course.models import Role
 from course.organisation import bp, services
-from course.organisation.forms import SettingsForm
+from course.organisation.forms import REGIONS, SettingsForm
 from course.security import roles_required
 
 
@@ -20,4 +21,7 @@ def settings() -> str | Response | tuple[str, int]:
         changes = services.save_settings(form.data)
         flash("Settings saved." if changes else "Nothing changed.", "success")
         return redirect(url_for("organisation.settings"))
-    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+    page = render_template(
+        "admin/settings.html", form=form, unchecked=current_course().unchecked_helplines(), regions=REGIONS
+    )
+    return page, 422 if form.errors else 200

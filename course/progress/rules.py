@@ -30,6 +30,7 @@ class ModuleProgress:
     next_section: Section | None
     quiz_required: bool
     quiz_passed: bool
+    quiz_minutes: int = 0  # the quiz's share of the module's stated time
 
     @property
     def complete(self) -> bool:
@@ -48,11 +49,17 @@ class ModuleProgress:
         if self.complete:
             return 0
         share_left = 1 - self.sections_viewed / max(self.sections_total, 1)
-        return max(1, round(self.module.minutes * share_left))
+        quiz_left = self.quiz_minutes if self.quiz_required and not self.quiz_passed else 0
+        return max(1, round(self.module.minutes * share_left) + quiz_left)
 
 
 def module_progress(
-    module: Module, audience: str, viewed: Iterable[str], quiz_required: bool, quiz_passed: bool
+    module: Module,
+    audience: str,
+    viewed: Iterable[str],
+    quiz_required: bool,
+    quiz_passed: bool,
+    quiz_minutes: int = 0,
 ) -> ModuleProgress:
     sections = module.sections_for(audience)
     seen = set(viewed)
@@ -63,6 +70,7 @@ def module_progress(
         next_section=next((s for s in sections if s.id not in seen), None),
         quiz_required=quiz_required,
         quiz_passed=quiz_passed,
+        quiz_minutes=quiz_minutes,
     )
 
 

@@ -83,6 +83,9 @@ class LearnerState:
         return next((p for p in self.progress if not p.complete), None)
 
 
+_LAST_VIEWED = select(SectionView.section_id, SectionView.last_viewed_at).where(
+    SectionView.user_id == bindparam("user_id"), SectionView.module_id == bindparam("module_id")
+)
 _LATEST = (
     select(CourseCompletion.id, CourseCompletion.cycle, CourseCompletion.expires_on, Revocation.revoked_at)
     .outerjoin(Revocation, Revocation.completion_id == CourseCompletion.id)
@@ -111,6 +114,12 @@ _DUE = select(func.min(Assignment.due_on)).where(
         ),
     )
 )
+
+
+def last_viewed(user: User, module_id: str) -> dict[str, datetime | None]:
+    """When the user last opened each section of a module they have opened."""
+    rows = db.session.connection().execute(_LAST_VIEWED, {"user_id": user.id, "module_id": module_id})
+    return {section_id: at for section_id, at in rows}
 
 
 def latest_record(user: User) -> LatestRecord | None:
@@ -151,6 +160,7 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
             [s.id for s in module.sections] if renewing or current else viewed.get(module.id, ()),
             module.id in course.banks,
             current or module.id in scores,
+            course.quiz_minutes(module),
         )
         for module in course.modules_for(audience)
     )

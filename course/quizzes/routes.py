@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from course import org
 from course.content import current_course
-from course.content.schema import Module, QuestionBank
+from course.content.schema import Module, QuestionBank, Section
 from course.models import QuizAttempt
 from course.progress.rules import audience_for
 from course.quizzes import bp, services
@@ -42,17 +42,26 @@ def _pass_mark(bank: QuestionBank) -> int:
     return org.settings().pass_mark or bank.pass_mark
 
 
+def _pathway(module: Module) -> tuple[Section, ...]:
+    return module.sections_for(audience_for(current_user.job_role))
+
+
 @bp.get("/modules/<module_id>/quiz")
 @login_required
 def overview(module_id: str) -> str:
     module, bank = _module_and_bank(module_id)
+    attempts = services.attempts_for(current_user, module_id)
+    every = org.settings().retake_review_after
     return render_template(
         "quizzes/overview.html",
         module=module,
         bank=bank,
         pass_mark=_pass_mark(bank),
-        attempts=services.attempts_for(current_user, module_id),
+        minutes=current_course().quiz_minutes(module),
+        attempts=attempts,
         open_attempt=services.open_attempt(current_user, module_id),
+        revisit=services.sections_to_revisit(current_user, module_id, _pathway(module), every, attempts),
+        revisit_after=every,
     )
 
 
@@ -66,11 +75,17 @@ def start(module_id: str) -> Response:
             current_user,
             bank,
             audience=audience_for(current_user.job_role),
+            region=org.settings().region,
             course_version=current_course().version,
             pass_mark=_pass_mark(bank),
             valid_for=timedelta(hours=config["QUIZ_ATTEMPT_HOURS"]),
             daily_limit=config["QUIZ_DAILY_ATTEMPT_LIMIT"],
+            pathway=_pathway(module),
+            revisit_after=org.settings().retake_review_after,
         )
+    except services.RevisitFirst:
+        flash("Before your next attempt, open each section listed below again.", "error")
+        return redirect(url_for("quizzes.overview", module_id=module.id))
     except services.AttemptLimitReached as limit:
         flash(str(limit), "error")
         return redirect(url_for("quizzes.overview", module_id=module.id))

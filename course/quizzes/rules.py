@@ -1,13 +1,22 @@
-"""Pure quiz rules: drawing a fair set of questions, and grading answers. No database, no Flask."""
+"""Pure quiz rules: drawing a fair set of questions, grading answers, item statistics, and retakes.
+No database, no Flask.
+
+The retake rule: after `every` failed attempts in a row at a module's quiz (2 unless the organisation
+sets another number; 0 switches it off), the learner revisits the module before the next attempt.
+Revisiting means opening each of the module's sections on their pathway again after the latest failed
+attempt was submitted. A pass resets the count; so does nothing else, so the rule applies again after
+every further `every` failures in a row (after the 2nd, the 4th, the 6th...).
+"""
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-from course.content.schema import Question, QuestionBank
+from course.content.schema import Question, QuestionBank, Section
 
 
 @dataclass(frozen=True)
@@ -16,12 +25,13 @@ class Drawn:
     option_ids: tuple[str, ...]  # the order in which the options are shown
 
 
-def draw(bank: QuestionBank, audience: str, rng: random.Random) -> tuple[Drawn, ...]:
-    """`bank.draw` questions for the audience, no repeats, at least one per objective where possible.
+def draw(bank: QuestionBank, audience: str, region: str, rng: random.Random) -> tuple[Drawn, ...]:
+    """`bank.draw` questions for the audience and the organisation's region, no repeats, at least one
+    per objective where possible.
 
     Options are shuffled, except true/false, which always reads True then False.
     """
-    pool = list(bank.questions_for(audience))
+    pool = list(bank.questions_for(audience, region))
     rng.shuffle(pool)
     chosen: list[Question] = []
     for question in pool:  # first pass: one question for each objective
@@ -120,3 +130,25 @@ def point_biserial(n: int, right: int, total: float, total_right: float, total_s
     mean_wrong = (total - total_right) / (n - right)
     p = right / n
     return (mean_right - mean_wrong) / math.sqrt(variance) * math.sqrt(p * (1 - p))
+
+
+def failures_in_a_row(outcomes_newest_first: Iterable[bool]) -> int:
+    """How many submitted attempts failed since the latest pass (all of them without a pass)."""
+    count = 0
+    for passed in outcomes_newest_first:
+        if passed:
+            break
+        count += 1
+    return count
+
+
+def revisit_due(failures: int, every: int) -> bool:
+    """True after every `every`-th failure in a row; never when `every` is 0."""
+    return every > 0 and failures > 0 and failures % every == 0
+
+
+def sections_to_revisit(
+    sections: Iterable[Section], last_viewed: Mapping[str, datetime | None], since: datetime
+) -> tuple[Section, ...]:
+    """The sections not opened again since `since` (the latest failed attempt), in pathway order."""
+    return tuple(s for s in sections if (at := last_viewed.get(s.id)) is None or at < since)

@@ -1,6 +1,6 @@
-"""Quiz attempts in the database: start, submit exactly once, look up; and item analysis, how hard each
-question is and how well it separates stronger from weaker learners (one aggregate query per quiz).
-Services own the commit."""
+"""Quiz attempts in the database: start, submit exactly once, look up; and item analysis, how often
+each question was drawn, how hard it is and how well it separates stronger from weaker learners (two
+aggregate queries per quiz). Services own the commit."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Integer, bindparam, case, cast, func, insert, select, update
+from sqlalchemy import ColumnElement, Integer, bindparam, case, cast, func, insert, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.selectable import TableValuedAlias
 
-from course.content.schema import QuestionBank
+from course.content.schema import QuestionBank, Section
 from course.database import utcnow
 from course.extensions import db
 from course.models import AttemptAnswer, ConfidenceRating, QuizAttempt, User
+from course.progress.services import last_viewed
+from course.quizzes import rules
 from course.quizzes.rules import Drawn, Result, draw, point_biserial
 
 _rng = random.SystemRandom()
@@ -23,6 +26,34 @@ _rng = random.SystemRandom()
 
 class AttemptLimitReached(Exception):
     """The learner has used the attempts allowed in the period; the message says when to come back."""
+
+
+class RevisitFirst(Exception):
+    """The retake rule: the learner opens these sections again before the next attempt."""
+
+    def __init__(self, sections: tuple[Section, ...]) -> None:
+        super().__init__(f"Open these sections again before the next attempt: {len(sections)}")
+        self.sections = sections
+
+
+def sections_to_revisit(
+    user: User,
+    module_id: str,
+    pathway: tuple[Section, ...],
+    every: int,
+    attempts: list[QuizAttempt] | None = None,
+) -> tuple[Section, ...]:
+    """The sections of the learner's `pathway` through the module that the retake rule asks them to
+    open again before their next attempt; none when they may start.
+
+    `attempts`: the learner's attempts at this quiz when the caller has them already (any order)."""
+    found = attempts if attempts is not None else attempts_for(user, module_id)
+    submitted = sorted(((a.submitted_at, bool(a.passed)) for a in found if a.submitted_at), reverse=True)
+    failures = rules.failures_in_a_row(passed for _, passed in submitted)
+    if not rules.revisit_due(failures, every):
+        return ()
+    since = submitted[0][0]  # the latest failed attempt
+    return rules.sections_to_revisit(pathway, last_viewed(user, module_id), since)
 
 
 def drawn_items(attempt: QuizAttempt) -> tuple[Drawn, ...]:
@@ -52,15 +83,24 @@ def start_attempt(
     bank: QuestionBank,
     *,
     audience: str,
+    region: str,
     course_version: str,
     pass_mark: int,
     valid_for: timedelta,
     daily_limit: int,
+    pathway: tuple[Section, ...] = (),
+    revisit_after: int = 0,
 ) -> QuizAttempt:
-    """Resume the open attempt, or draw a fresh one (a retake always gets a new draw)."""
+    """Resume the open attempt, or draw a fresh one (a retake always gets a new draw).
+
+    Raises RevisitFirst when the retake rule (after `revisit_after` failures in a row) asks the learner
+    to open sections of their `pathway` again first, and AttemptLimitReached when the day's attempts
+    are used up."""
     existing = open_attempt(user, bank.module_id)
     if existing is not None:
         return existing
+    if revisit_after and (pending := sections_to_revisit(user, bank.module_id, pathway, revisit_after)):
+        raise RevisitFirst(pending)
     if daily_limit:
         since = utcnow() - timedelta(days=1)
         used = db.session.scalar(
@@ -80,7 +120,10 @@ def start_attempt(
         module_id=bank.module_id,
         quiz_version=bank.version,
         course_version=course_version,
-        draw=[{"question": d.question_id, "options": list(d.option_ids)} for d in draw(bank, audience, _rng)],
+        draw=[
+            {"question": d.question_id, "options": list(d.option_ids)}
+            for d in draw(bank, audience, region, _rng)
+        ],
         pass_mark=pass_mark,
         expires_at=utcnow() + valid_for,
     )
@@ -228,3 +271,25 @@ def item_analysis(module_id: str) -> list[ItemStats]:
         )
         for question_id, n, right, total, total_right, sq in rows
     ]
+
+
+def _drawn_question_ids() -> tuple[ColumnElement[str], TableValuedAlias]:
+    """The question id of each element of quiz_attempts.draw, and the table function that yields them."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        elements = func.json_array_elements(QuizAttempt.draw).table_valued("value", joins_implicitly=True)
+        return elements.c.value.op("->>")("question"), elements
+    elements = func.json_each(QuizAttempt.draw).table_valued("value", joins_implicitly=True)
+    return func.json_extract(elements.c.value, "$.question"), elements
+
+
+def times_drawn(module_id: str) -> dict[str, int]:
+    """How many attempts drew each question, whether or not they were submitted: how often it was seen."""
+    question, elements = _drawn_question_ids()
+    rows = db.session.execute(
+        select(question, func.count())
+        .select_from(QuizAttempt)
+        .join(elements, true())
+        .where(QuizAttempt.module_id == module_id)
+        .group_by(question)
+    )
+    return {question_id: n for question_id, n in rows}

@@ -14,8 +14,8 @@ from course.content.schema import Course
 from course.database import utcnow
 from course.extensions import db
 from course.models import CourseCompletion, OrgSettings, QuizAttempt, Revocation, User
-from course.progress.rules import expiry_for
-from course.progress.services import learner_state
+from course.progress.rules import audience_for, expiry_for
+from course.progress.services import LearnerState, learner_state
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, to read aloud and type
 
@@ -37,6 +37,15 @@ def all_completions(user: User) -> list[CourseCompletion]:
     )
 
 
+def cpd_minutes(course: Course, audience: str, state: LearnerState) -> int:
+    """The CPD time a new record states: the course's stated time for the learner's pathway (quizzes
+    included) for a first record; for a renewal, only the quizzes taken again, since the sections need
+    not be read again."""
+    if state.renewing:
+        return sum(p.quiz_minutes for p in state.progress if p.quiz_required)
+    return course.minutes_for(audience)
+
+
 def complete_if_done(user: User, course: Course, settings: OrgSettings) -> CourseCompletion | None:
     """Create the completion record when the last requirement has just been met, in the caller's
     transaction. A record for the same cycle written at the same moment by another request wins."""
@@ -52,7 +61,7 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
         completed_at=now,
         expires_on=expiry_for(today, settings.certificate_months),
         scores=state.scores,
-        cpd_minutes=sum(p.module.minutes for p in state.progress),
+        cpd_minutes=cpd_minutes(course, audience_for(user.job_role), state),
         certificate_code=new_certificate_code(),
     )
     try:

@@ -18,6 +18,7 @@ from course.people.services import person_in_scope, unit_choices
 from course.progress.rules import add_months
 from course.progress.services import learner_state
 from course.quizzes.services import item_analysis as analyse
+from course.quizzes.services import times_drawn
 from course.records import services as records
 from course.reporting import bp, services
 from course.reporting.forms import LearnerFilters
@@ -89,6 +90,7 @@ def item_analysis() -> str:
         bank=bank,
         module=course.module(bank.module_id),
         stats=stats,
+        drawn=times_drawn(bank.module_id),
         banks=course.banks,
     )
 

@@ -203,3 +203,33 @@ def test_every_page_reflows_at_320_px_and_at_200_percent_text_and_passes_axe(
         assert overflow(page) <= 0, f"{path} scrolls sideways with text at 200 %"
         page.set_viewport_size({"width": 320, "height": 640})
     context.close()
+
+
+def test_the_retake_notice_passes_axe_and_its_links_work_without_javascript(
+    browser: Browser, app, db, live_server, make_user, sign_in, axe
+):
+    from tests.factories import quiz_attempt
+
+    user = make_user("again@example.org", job_role=JobRole.TEACHER)
+    for _ in range(2):  # two failed attempts in a row
+        db.add(quiz_attempt(user, module_id=MODULE, score=0))
+        db.commit()
+    sections = app.extensions["course"].module(MODULE).sections_for("teacher")
+    page = browser.new_page()
+    sign_in(page, "again@example.org", PASSWORD)
+    page.goto(f"{live_server}/modules/{MODULE}/quiz")
+    expect(page.get_by_role("heading", name="Go back over the module first")).to_be_visible()
+    axe(page)
+    page.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, "again@example.org", PASSWORD)
+    for section in sections:
+        page.goto(f"{live_server}/modules/{MODULE}/quiz")
+        expect(page.get_by_role("button", name="Start the quiz")).to_have_count(0)
+        page.locator("section.revisit").get_by_role("link", name=section.title).click()
+        expect(page.get_by_role("heading", level=1, name=section.title)).to_be_visible()
+    page.goto(f"{live_server}/modules/{MODULE}/quiz")
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()
+    context.close()

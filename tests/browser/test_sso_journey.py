@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from course.models import AuditEvent, Role, SsoLink, SsoSettings
 from course.sso.rules import PROBLEMS
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 from tests.fixtures.oidc import sso_config
 
 BUTTON = "Sign in with your NHSmail account"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from course.content import content_cli
 from course.content.loader import ContentProblems, load_course
+from course.review.cli import content_cli
 
 FIXTURE = Path(__file__).parent / "fixture_course"
 
@@ -16,6 +16,15 @@ def course_dir(tmp_path):
     root = tmp_path / "course"
     shutil.copytree(FIXTURE, root)
     return root
+
+
+@pytest.fixture
+def cli(course_dir, database_url):
+    """`flask content` on an app that serves the fixture course."""
+    from course import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CONTENT_DIR": str(course_dir)})
+    return lambda *args: app.test_cli_runner().invoke(content_cli, list(args))
 
 
 def problems(root):
@@ -142,8 +151,64 @@ def test_too_small_a_bank(course_dir):
     edit(course_dir / "quizzes/basics.yaml", "draw: 1", "draw: 2")
     found = problems(course_dir)
     assert (
-        "quizzes/basics.yaml:1: 3 questions suit teachers but draw is 2: the bank needs at least 4" in found
+        "quizzes/basics.yaml:1: 3 questions suit teachers in every region but draw is 2: "
+        "the bank needs at least 6"
+    ) in found
+
+
+def test_a_bank_of_exactly_three_draws_loads(course_dir):
+    bank = load_course(course_dir).banks["basics"]
+    assert len(bank.questions_for("teacher", "AU")) == 3 * bank.draw
+
+
+def test_regions_of_a_question_narrow_its_learners(course_dir):
+    edit(
+        course_dir / "quizzes/basics.yaml",
+        "    objective: basics-notice\n    audiences: [teacher, nurse]\n    prompt: Asking",
+        "    objective: basics-notice\n    audiences: [teacher, nurse]\n    regions: [UK]\n    prompt: Asking",
     )
+    found = problems(course_dir)
+    assert found == [
+        "quizzes/basics.yaml:1: 2 questions suit teachers in US, CA, AU but draw is 1: the bank needs at least 3",
+        "quizzes/basics.yaml:1: 2 questions suit nurses in US, CA, AU but draw is 1: the bank needs at least 3",
+    ]
+
+
+def test_too_few_questions_for_an_objective_in_a_region(course_dir):
+    for n in ("q02", "q03"):
+        edit(
+            course_dir / "quizzes/basics.yaml",
+            f"id: basics-{n}\n    type:",
+            f"id: basics-{n}\n    regions: [US]\n    type:",
+        )
+    found = problems(course_dir)
+    assert (
+        "quizzes/basics.yaml:1: objective 'basics-notice' has 1 question(s) for teachers in UK, CA, AU; "
+        "it needs at least 2"
+    ) in found
+
+
+def test_an_unknown_region_on_a_question(course_dir):
+    edit(
+        course_dir / "quizzes/basics.yaml",
+        "id: basics-q01\n    type:",
+        "id: basics-q01\n    regions: [UK, FR]\n    type:",
+    )
+    assert "quizzes/basics.yaml:6: unknown region 'FR' (use UK, US, CA, AU)" in problems(course_dir)
+
+
+def test_a_helpline_without_a_check_date_loads_as_unchecked(course_dir):
+    edit(course_dir / "modules/helplines.yaml", "    last_verified: 2026-01-01\n", "")
+    course = load_course(course_dir)
+    assert course.helplines["UK"][0].last_verified is None
+    assert [h.name for h in course.unchecked_helplines()["UK"]] == ["Emergency services"]
+
+
+def test_a_helpline_check_date_must_be_a_date(course_dir):
+    edit(course_dir / "modules/helplines.yaml", "last_verified: 2026-01-01", "last_verified: soon")
+    assert problems(course_dir) == [
+        "modules/helplines.yaml:6: 'last_verified' must be a date written as YYYY-MM-DD"
+    ]
 
 
 def test_raw_html_is_not_rendered(course_dir):
@@ -157,21 +222,40 @@ def test_raw_html_is_not_rendered(course_dir):
     assert 'href="javascript' not in html
 
 
-def test_content_check_command_prints_file_and_line_and_exits_1(course_dir, app):
+def test_content_check_command_prints_file_and_line_and_exits_1(course_dir, cli):
     edit(course_dir / "quizzes/basics.yaml", "id: basics-q02", "id: basics-q01")
-    result = app.test_cli_runner().invoke(content_cli, ["check", str(course_dir)])
+    result = cli("check", str(course_dir))
     assert result.exit_code == 1
     assert f"{course_dir}/quizzes/basics.yaml:20: duplicate question id 'basics-q01'" in result.output
     assert "1 problem(s) found." in result.output
 
 
-def test_content_check_command_summarises_good_content(course_dir, app):
-    result = app.test_cli_runner().invoke(content_cli, ["check", str(course_dir)])
+def test_content_check_command_summarises_good_content(course_dir, cli):
+    result = cli("check", str(course_dir))
     assert result.exit_code == 0
     assert (
         "Content OK: 1 modules, 1 scenarios, 1 practice conversations, 1 question banks, 3 questions."
         in result.output
     )
+    lines = result.output.splitlines()
+    assert any(line.split() == ["basics", "teacher", "3", "3", "3", "3", "1"] for line in lines)
+    assert any(line.startswith("Cues") for line in lines)
+    assert "0 warning(s)." in result.output
+
+
+def test_content_check_warns_about_unchecked_helplines_and_region_terms(course_dir, cli):
+    edit(course_dir / "quizzes/basics.yaml", "Tell the safeguarding lead today.", "Tell the GP today.")
+    edit(course_dir / "modules/helplines.yaml", "    last_verified: 2026-01-01\n", "")
+    result = cli("check", str(course_dir))
+    assert result.exit_code == 0
+    assert (
+        "Warning: helplines.yaml: UK 'Emergency services' (999) has no last_verified date: "
+        "check it against https://example.org/uk before going live"
+    ) in result.output
+    assert (
+        "Warning: quizzes/basics.yaml, question basics-q03: 'GP' is shown to teachers in US" in result.output
+    )
+    assert "3 warning(s)." in result.output  # the helpline, and the term for teachers and nurses in US
 
 
 def test_the_app_refuses_to_start_on_broken_content(course_dir, database_url):

@@ -238,6 +238,7 @@ class TestSettings:
             "pass_mark": "",
             "expiring_window_days": "45",
             "reminder_interval_days": "14",
+            "retake_review_after": "3",
         }
         response = web.submit("/admin/settings", data)
         assert response.status_code == 302
@@ -254,6 +255,8 @@ class TestSettings:
             ("policy_url", "javascript:alert(1)", "starting https://"),
             ("org_name", "", "Enter the organisation"),
             ("region", "XX", "Not a valid choice"),
+            ("retake_review_after", "-1", "from 0 to 10"),
+            ("retake_review_after", "", "Enter a number of attempts."),
         ],
     )
     def test_bad_values_are_explained_and_not_saved(self, population, web, db, field, value, message):
@@ -264,6 +267,7 @@ class TestSettings:
             "certificate_months": "12",
             "expiring_window_days": "30",
             "reminder_interval_days": "7",
+            "retake_review_after": "2",
             field: value,
         }
         response = web.submit("/admin/settings", data)

@@ -32,7 +32,7 @@ def test_home_lists_every_module_with_time_estimates(app, teacher, web):
     page = text(web.get("/"))
     for module in course(app).modules:
         assert module.title in page
-        assert f"about {module.minutes} minutes" in page
+        assert f"about {course(app).minutes(module)} minutes" in page
     assert "0 of 7 modules completed" in page
 
 
@@ -139,7 +139,27 @@ def test_support_page_shows_the_regions_helplines_and_staff_support(app, client,
     assert "988" in page and "911" in page and "Samaritans" not in page
     assert page.index("911") < page.index("988")  # emergency number first
     assert "Employee assistance: call ext. 4000" in page
-    assert "Last checked" in page
+    dated = [h for h in course(app).helplines["US"] if h.last_verified is not None]
+    assert page.count("Checked on") == len(dated)
+
+
+def test_only_checked_helplines_say_when_they_were_checked(app):
+    from datetime import date
+
+    from flask import render_template
+
+    from course.content.schema import Helpline
+    from course.models import OrgSettings
+
+    checked = Helpline("Checked line", "111", "Help.", "https://example.org/a", date(2026, 11, 20))
+    unchecked = Helpline("Unchecked line", "222", "Help.", "https://example.org/b", None)
+    with app.test_request_context("/support"):
+        page = render_template(
+            "learning/support.html", settings=OrgSettings.with_defaults(), helplines=(checked, unchecked)
+        )
+    first, second = page.split("Unchecked line")
+    assert "Checked on 20 November 2026." in first
+    assert "Checked on" not in second and "https://example.org/b" in second
 
 
 def test_support_page_defaults_to_uk(client):
@@ -190,3 +210,49 @@ def test_leaving_and_coming_back_keeps_progress(app, teacher, web):
     web.logout()
     web.login("teacher@example.org")
     assert "Read" in text(web.get("/modules/understanding"))
+
+
+def shown_order(page, scenario):
+    """The response ids in the order the page shows them."""
+    form = page.split(f'id="scenario-{scenario.id}"')[1].split("</fieldset>")[0]
+    return [r.id for r in sorted(scenario.responses, key=lambda r: form.index(f'value="{r.id}"'))]
+
+
+def test_practice_options_are_shuffled_on_the_server_and_stay_put(app, make_user, web):
+    from course.learning.rules import response_order
+
+    section, scenario = find_scenario(app, "responding")
+    url = f"/modules/responding/{section.id}"
+    orders = set()
+    for n in range(8):
+        user = make_user(f"learner{n}@example.org", job_role=JobRole.TEACHER)
+        web.login(f"learner{n}@example.org")
+        first = shown_order(text(web.get(url)), scenario)
+        assert first == [r.id for r in response_order(scenario, user.id)]
+        web.submit(url, {"response": first[0]}, action=f"/modules/responding/scenarios/{scenario.id}")
+        assert shown_order(text(web.get(url)), scenario) == first  # the same after choosing
+        orders.add(tuple(first))
+        web.logout()
+    assert len(orders) > 1
+
+
+def test_module_and_quiz_pages_state_the_time_with_the_quiz(app, teacher, web):
+    module = course(app).module("responding")
+    bank = course(app).banks["responding"]
+    assert course(app).minutes(module) == module.minutes + bank.draw  # a minute a question
+    assert f"About {course(app).minutes(module)} minutes" in text(web.get("/modules/responding"))
+    assert f"It takes about {bank.draw} minutes." in text(web.get("/modules/responding/quiz"))
+
+
+def test_settings_list_the_helplines_that_need_checking(app, make_user, web):
+    make_user("admin@example.org", role="admin")
+    web.login("admin@example.org")
+    page = text(web.get("/admin/settings"))
+    assert "Helplines to check before going live" in page
+    unchecked = course(app).unchecked_helplines()
+    for lines in unchecked.values():
+        assert all(str(escape(line.name)) in page for line in lines)
+    if "UK" in unchecked:
+        assert "United Kingdom (your region)" in page
+    if not unchecked:
+        assert "Every helpline has been checked against its source." in page

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from course.models import AuditEvent, JobRole, Role, SsoLink, SsoSettings, User
 from course.sso import services
-from tests.fixtures.app import PASSWORD
+from tests.factories import PASSWORD
 from tests.fixtures.oidc import OTHER_ID, OTHER_SECRET, Provider, ProviderUser, free_port, path_of, sso_config
 
 

@@ -114,6 +114,7 @@ def build_world(app: Flask) -> World:
             people["learner"],
             app.extensions["course"].banks[MODULE],
             audience="teacher",
+            region="UK",
             course_version="t",
             pass_mark=80,
             valid_for=timedelta(hours=1),

@@ -150,6 +150,7 @@ def open_attempts(app, learners):
                 database.session.get(User, user_id),
                 bank,
                 audience="teacher",
+                region="UK",
                 course_version="t",
                 pass_mark=80,
                 valid_for=timedelta(hours=1),

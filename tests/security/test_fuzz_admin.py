@@ -78,6 +78,7 @@ SETTINGS = st.fixed_dictionaries(
         "pass_mark": st.just("") | in_range_or_hostile(50, 100),
         "expiring_window_days": in_range_or_hostile(7, 120),
         "reminder_interval_days": in_range_or_hostile(1, 90),
+        "retake_review_after": in_range_or_hostile(0, 10),
     }
 )
 

@@ -22,6 +22,7 @@ def open_attempt(world):
             learner,
             world.app.extensions["course"].banks[MODULE],
             audience="teacher",
+            region="UK",
             course_version="t",
             pass_mark=80,
             valid_for=timedelta(hours=1),

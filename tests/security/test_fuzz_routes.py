@@ -13,7 +13,7 @@ from tests.security.strategies import assert_shown_escaped, counted, nul_refused
 # Every name a form or query string of the app reads, so that hostile values reach real code.
 NAMES = """q page unit job_role status due_before sort action actor since until audience next back name email
 role active target due_on org_name region policy_url certificate_months pass_mark expiring_window_days
-reminder_interval_days current password confirm rating response kind content file wellbeing_contact"""
+reminder_interval_days retake_review_after current password confirm rating response kind content file wellbeing_contact"""
 FIELDS = sorted({*NAMES.split(), *(name for data in FORM_DATA.values() for name in data)})
 PLACES = ["learner", "record", "attempt", "assignment", "module", "section", "scenario", "code"]
 GETS = [route for route in ROUTES if route.method == "GET" and route.endpoint != "static"]

@@ -39,6 +39,7 @@ def test_saved_markup_is_escaped_everywhere(world, name, organisation, lead):
         "certificate_months": "12",
         "expiring_window_days": "30",
         "reminder_interval_days": "7",
+        "retake_review_after": "2",
     }
     save(admin, "/admin/settings", organisation_settings)
     shown = {name: 0, organisation: 0, lead: 0}

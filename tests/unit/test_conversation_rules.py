@@ -53,7 +53,7 @@ QUESTIONS = [q for bank in COURSE.banks.values() for q in bank.questions]
 def test_the_check_draws_only_unseen_questions_when_there_are_enough():
     teacher = [q.id for q in QUESTIONS if "teacher" in q.audiences]
     seen = set(teacher[: -(CHECK_QUESTIONS + 1)])
-    drawn = draw_check(QUESTIONS, seen, "teacher", random.Random(1))
+    drawn = draw_check(QUESTIONS, seen, "teacher", "UK", random.Random(1))
     assert len(drawn) == CHECK_QUESTIONS and not {d.question_id for d in drawn} & seen
 
 
@@ -61,11 +61,11 @@ def test_the_check_tops_up_with_seen_questions_only_when_it_must():
     teacher = [q for q in QUESTIONS if "teacher" in q.audiences]
     unseen = {q.id for q in teacher[:2]}
     seen = {q.id for q in teacher} - unseen
-    drawn = {d.question_id for d in draw_check(QUESTIONS, seen, "teacher", random.Random(2))}
+    drawn = {d.question_id for d in draw_check(QUESTIONS, seen, "teacher", "UK", random.Random(2))}
     assert len(drawn) == CHECK_QUESTIONS and unseen <= drawn
 
 
 def test_the_check_keeps_to_the_learners_audience():
-    drawn = draw_check(QUESTIONS, set(), "nurse", random.Random(3))
+    drawn = draw_check(QUESTIONS, set(), "nurse", "UK", random.Random(3))
     by_id = {q.id: q for q in QUESTIONS}
     assert all("nurse" in by_id[d.question_id].audiences for d in drawn)

@@ -7,7 +7,13 @@ from course.quizzes.rules import AnswerProblem, Drawn, draw, grade, read_answers
 
 
 def question(
-    qid, kind="single", correct=("a",), objective="o1", audiences=("teacher", "nurse"), ids=("a", "b", "c")
+    qid,
+    kind="single",
+    correct=("a",),
+    objective="o1",
+    audiences=("teacher", "nurse"),
+    ids=("a", "b", "c"),
+    regions=("UK", "US", "CA", "AU"),
 ):
     if kind == "truefalse":
         ids = ("true", "false")
@@ -20,6 +26,7 @@ def question(
         prompt="?",
         options=options,
         explanation="",
+        regions=regions,
     )
 
 
@@ -60,15 +67,25 @@ class TestDraw:
         qs = [question(f"t{i}", audiences=("teacher",)) for i in range(4)]
         qs += [question(f"n{i}", audiences=("nurse",)) for i in range(4)]
         for seed in range(20):
-            drawn = draw(bank(qs), "nurse", random.Random(seed))
+            drawn = draw(bank(qs), "nurse", "UK", random.Random(seed))
             ids = [d.question_id for d in drawn]
             assert len(ids) == 3 == len(set(ids))
             assert all(i.startswith("n") for i in ids)
 
+    @pytest.mark.parametrize("region", ["UK", "US", "CA", "AU"])
+    def test_only_the_regions_questions(self, region):
+        qs = [question("uk", regions=("UK",)), question("us", regions=("US",))]
+        qs += [question(f"all{i}") for i in range(3)]
+        seen = set()
+        for seed in range(40):
+            seen |= {d.question_id for d in draw(bank(qs, size=4), "teacher", region, random.Random(seed))}
+        own = {"UK": {"uk"}, "US": {"us"}}.get(region, set())
+        assert seen == {"all0", "all1", "all2"} | own
+
     def test_every_objective_is_covered_when_the_draw_allows(self):
         qs = [question(f"a{i}", objective="oa") for i in range(6)] + [question("b0", objective="ob")]
         for seed in range(20):
-            drawn = draw(bank(qs, size=2), "teacher", random.Random(seed))
+            drawn = draw(bank(qs, size=2), "teacher", "UK", random.Random(seed))
             assert "b0" in [d.question_id for d in drawn]
 
     def test_options_are_shuffled_but_true_false_reads_in_order(self):
@@ -77,7 +94,7 @@ class TestDraw:
         ]
         orders = set()
         for seed in range(30):
-            for item in draw(bank(qs, size=4), "teacher", random.Random(seed)):
+            for item in draw(bank(qs, size=4), "teacher", "UK", random.Random(seed)):
                 if item.question_id == "tf":
                     assert item.option_ids == ("true", "false")
                 else:
@@ -88,7 +105,8 @@ class TestDraw:
     def test_a_retake_gets_a_fresh_draw(self):
         qs = [question(f"q{i}") for i in range(10)]
         draws = {
-            tuple(d.question_id for d in draw(bank(qs), "teacher", random.Random(seed))) for seed in range(10)
+            tuple(d.question_id for d in draw(bank(qs), "teacher", "UK", random.Random(seed)))
+            for seed in range(10)
         }
         assert len(draws) > 5
 
