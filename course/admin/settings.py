@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import IntegerField, SelectField, StringField, SubmitField, URLField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
@@ -22,6 +23,8 @@ from course.admin import bp
 from course.audit import record
 from course.extensions import db
 from course.models import ORG_DEFAULTS, Role
+from course.records import rules
+from course.records import services as records
 from course.security import roles_required
 
 REGIONS = [
@@ -61,6 +64,20 @@ class SettingsForm(FlaskForm):
         validators=[Length(max=300)],
         description="Shown in the support panel on every page.",
     )
+    signatory_name = StringField(
+        "Training lead's name",
+        validators=[Length(max=200)],
+        description="Signs the certificates. Leave blank for no signatory.",
+    )
+    signatory_role = StringField(
+        "Training lead's role", validators=[Length(max=200)], description="For example: Head of training."
+    )
+    logo = FileField(
+        "Logo for the certificates",
+        description=f"A PNG or JPEG, up to {rules.LOGO_MAX_BYTES // 1024} KB and "
+        f"{rules.LOGO_MAX_PIXELS} pixels on either side.",
+    )
+    remove_logo = BooleanField("Remove the current logo")
     certificate_months = IntegerField(
         "Certificate valid for (months)",
         validators=[InputRequired("Enter a number of months."), *_whole(1, 60, "a number of months")],
@@ -79,6 +96,16 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired("Enter a number of days."), *_whole(1, 90, "a number of days")],
     )
     submit = SubmitField("Save settings")
+
+    def validate_logo(self, field: FileField) -> None:
+        self.logo_type: str | None = None
+        if field.data and field.data.filename:
+            with field.data.stream as upload:  # a large upload is spooled to a file: close it now
+                self.logo_bytes = upload.read()
+            try:
+                self.logo_type = rules.logo_content_type(self.logo_bytes)
+            except rules.LogoRefused as refused:
+                raise ValidationError(str(refused)) from refused
 
     def validate_policy_url(self, field: URLField) -> None:
         if field.data and not field.data.startswith("https://"):
@@ -99,9 +126,15 @@ def settings() -> str | Response | tuple[str, int]:
             if getattr(current, name) != new:
                 changes[name] = {"from": getattr(current, name), "to": new}
                 setattr(current, name, new)
+        if form.logo_type is not None:
+            records.save_logo(form.logo_type, form.logo_bytes)
+            changes["logo"] = {"from": "", "to": f"{form.logo_type}, {len(form.logo_bytes)} bytes"}
+        elif form.remove_logo.data and records.remove_logo():
+            changes["logo"] = {"from": "a logo", "to": ""}
         db.session.add(current)
         record("settings.changed", subject="settings", changes=changes)
         db.session.commit()
         flash("Settings saved." if changes else "Nothing changed.", "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+    logo = records.current_logo()
+    return render_template("admin/settings.html", form=form, logo=logo), 422 if form.errors else 200

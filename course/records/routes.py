@@ -16,7 +16,7 @@ from course.database import utcnow
 from course.extensions import db, limiter
 from course.models import CourseCompletion, QuizAttempt
 from course.records import bp, services
-from course.records.certificate import CertificateFacts, render_certificate
+from course.records.certificate import render_certificate
 
 
 @bp.get("/records")
@@ -48,19 +48,9 @@ def certificate(completion_id: int) -> Response:
     completion = _own_completion(completion_id)
     if completion.revocation is not None:
         abort(404)
-    pdf = render_certificate(
-        CertificateFacts(
-            name=current_user.name,
-            course_title=current_course().title,
-            course_version=completion.course_version,
-            organisation=org.settings().org_name,
-            completed_on=completion.completed_at.date(),
-            expires_on=completion.expires_on,
-            cpd_minutes=completion.cpd_minutes,
-            code=completion.certificate_code,
-            verify_url=url_for("records.verify", code=completion.certificate_code, _external=True),
-        )
-    )
+    verify_url = url_for("records.verify", code=completion.certificate_code, _external=True)
+    facts = services.certificate_facts(completion, current_user, current_course(), org.settings(), verify_url)
+    pdf = render_certificate(facts)
     filename = f"certificate-{completion.certificate_code}.pdf"
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -16,7 +16,17 @@ from course.database import utcnow
 from course.extensions import db
 from course.learning import rules as learning_rules
 from course.learning.services import viewed_sections
-from course.models import Assignment, CourseCompletion, OrgSettings, OrgUnit, QuizAttempt, Revocation, User
+from course.models import (
+    Assignment,
+    CourseCompletion,
+    OrgLogo,
+    OrgSettings,
+    OrgUnit,
+    QuizAttempt,
+    Revocation,
+    User,
+)
+from course.records.certificate import CertificateFacts, Logo
 from course.records import rules
 from course.records.rules import RecordFacts, Status
 
@@ -194,3 +204,45 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
         code=completion.certificate_code,
     )
     return completion
+
+
+def current_logo() -> Logo | None:
+    row = db.session.get(OrgLogo, 1)
+    return Logo(row.content_type, row.data) if row is not None else None
+
+
+def save_logo(content_type: str, data: bytes) -> None:
+    """Keep a logo that rules.logo_content_type() accepted, in the caller's transaction."""
+    row = db.session.get(OrgLogo, 1) or OrgLogo(id=1)
+    row.content_type, row.data = content_type, data
+    db.session.add(row)
+
+
+def remove_logo() -> bool:
+    row = db.session.get(OrgLogo, 1)
+    if row is None:
+        return False
+    db.session.delete(row)
+    return True
+
+
+def certificate_facts(
+    completion: CourseCompletion, user: User, course: Course, settings: OrgSettings, verify_url: str
+) -> CertificateFacts:
+    """What the certificate says: one learning outcome per module the learner's audience takes."""
+    audience = learning_rules.audience_for(user.job_role)
+    return CertificateFacts(
+        name=user.name,
+        course_title=course.title,
+        course_version=completion.course_version,
+        organisation=settings.org_name,
+        completed_on=completion.completed_at.date(),
+        expires_on=completion.expires_on,
+        cpd_minutes=completion.cpd_minutes,
+        code=completion.certificate_code,
+        verify_url=verify_url,
+        outcomes=tuple(m.objectives[0].text for m in course.modules_for(audience) if m.objectives),
+        signatory_name=settings.signatory_name,
+        signatory_role=settings.signatory_role,
+        logo=current_logo(),
+    )
