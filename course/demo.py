@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from course.accounts import add_unit, create_user
 from course.content import current_course

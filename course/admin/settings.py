@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 from flask_wtf.file import FileField
+from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (

@@ -92,7 +92,6 @@ def earliest_due(due_dates: Iterable[date]) -> date | None:
     return min(due_dates, default=None)
 
 
-
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_PIXELS = 2000  # on either side
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}

@@ -26,8 +26,8 @@ from course.models import (
     Revocation,
     User,
 )
-from course.records.certificate import CertificateFacts, Logo
 from course.records import rules
+from course.records.certificate import CertificateFacts, Logo
 from course.records.rules import RecordFacts, Status
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, to read aloud and type

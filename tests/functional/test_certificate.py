@@ -99,8 +99,10 @@ def test_the_pdf_is_tagged_with_language_title_and_structure(certificate, tmp_pa
     assert "/Document" in roles and roles.count("/H1") == 1
     assert roles.index("/H1") < roles.index("/H2")  # the heading before the sections
     figures = [alt for _, role, alt in tree if role == "/Figure"]
-    assert figures == [f"QR code that opens http://localhost/verify/{record.certificate_code}, "
-                       "where this certificate can be checked"]
+    assert figures == [
+        f"QR code that opens http://localhost/verify/{record.certificate_code}, "
+        "where this certificate can be checked"
+    ]
 
 
 def test_the_page_carries_every_fact_in_reading_order(app, certificate):
@@ -145,8 +147,13 @@ def test_the_logo_prints_with_its_alternative_text(certificate, db):
 
 
 class TestLogoUpload:
-    FIELDS = {"org_name": "Northfield", "region": "UK", "certificate_months": "12",
-              "expiring_window_days": "30", "reminder_interval_days": "7"}
+    FIELDS = {
+        "org_name": "Northfield",
+        "region": "UK",
+        "certificate_months": "12",
+        "expiring_window_days": "30",
+        "reminder_interval_days": "7",
+    }
 
     @pytest.fixture
     def admin(self, make_user, web):
@@ -155,14 +162,18 @@ class TestLogoUpload:
 
     def upload(self, web, data: bytes, filename: str, **extra):
         files = {"logo": (io.BytesIO(data), filename)}
-        return web.submit("/admin/settings", {**self.FIELDS, **files, **extra},
-                          content_type="multipart/form-data")
+        return web.submit(
+            "/admin/settings", {**self.FIELDS, **files, **extra}, content_type="multipart/form-data"
+        )
 
-    @pytest.mark.parametrize(("kind", "filename", "content_type"), [
-        ("PNG", "logo.png", "image/png"),
-        ("JPEG", "logo.jpg", "image/jpeg"),
-        ("PNG", "logo.txt", "image/png"),  # the content decides, not the name
-    ])
+    @pytest.mark.parametrize(
+        ("kind", "filename", "content_type"),
+        [
+            ("PNG", "logo.png", "image/png"),
+            ("JPEG", "logo.jpg", "image/jpeg"),
+            ("PNG", "logo.txt", "image/png"),  # the content decides, not the name
+        ],
+    )
     def test_png_and_jpeg_are_kept_by_their_content(self, admin, web, db, kind, filename, content_type):
         data = image_bytes(kind)
         assert self.upload(web, data, filename).status_code == 302
@@ -171,13 +182,16 @@ class TestLogoUpload:
         assert db.query(AuditEvent).filter_by(action="settings.changed").one().details["changes"]["logo"]
         assert "The organisation's current logo" in web.get("/admin/settings").get_data(as_text=True)
 
-    @pytest.mark.parametrize(("data", "message"), [
-        (image_bytes("GIF"), "must be a PNG or JPEG"),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "must be a PNG or JPEG"),
-        (b"not an image at all", "must be a PNG or JPEG"),
-        (noisy_png()[: len(noisy_png()) // 2], "must be a PNG or JPEG"),  # a truncated PNG
-        (image_bytes("PNG", (rules.LOGO_MAX_PIXELS + 1, 10)), "at most 2000 pixels"),
-    ])
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (image_bytes("GIF"), "must be a PNG or JPEG"),
+            (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "must be a PNG or JPEG"),
+            (b"not an image at all", "must be a PNG or JPEG"),
+            (noisy_png()[: len(noisy_png()) // 2], "must be a PNG or JPEG"),  # a truncated PNG
+            (image_bytes("PNG", (rules.LOGO_MAX_PIXELS + 1, 10)), "at most 2000 pixels"),
+        ],
+    )
     def test_other_files_are_refused_with_a_reason(self, admin, web, db, data, message):
         response = self.upload(web, data, "logo.png")
         assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -189,7 +203,9 @@ class TestLogoUpload:
             rules.logo_content_type(image_bytes("PNG") + b"\0" * rules.LOGO_MAX_BYTES)
 
     def test_the_largest_allowed_logo_is_kept_and_can_be_removed(self, admin, web, db):
-        assert self.upload(web, image_bytes("PNG", (rules.LOGO_MAX_PIXELS, 10)), "logo.png").status_code == 302
+        assert (
+            self.upload(web, image_bytes("PNG", (rules.LOGO_MAX_PIXELS, 10)), "logo.png").status_code == 302
+        )
         assert db.get(OrgLogo, 1) is not None
         response = web.submit("/admin/settings", {**self.FIELDS, "remove_logo": "y"})
         assert response.status_code == 302
