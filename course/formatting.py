@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 from course.database import utcnow
-from course.records.rules import Status, window_opens
+from course.models import CourseCompletion
+from course.records.rules import RecordState, Status, record_state, window_opens
 
 
 def _zone() -> ZoneInfo:
@@ -29,6 +30,20 @@ def local_date(value: datetime | date | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
+def minutes(value: int) -> str:
+    """ "1 minute", "5 minutes"."""
+    return f"{value} minute" if value == 1 else f"{value} minutes"
+
+
+def completion_state(completion: CourseCompletion, today: date | None = None) -> RecordState:
+    """The state of a completion record (its revocation loaded), as every page words it."""
+    return record_state(
+        expires_on=completion.expires_on,
+        revoked=completion.revocation is not None,
+        today=today or utcnow().date(),
+    )
+
+
 def renewal_from(expires_on: date, window_days: int) -> date:
     return window_opens(expires_on, window_days)
 
@@ -37,5 +52,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(renewal_from)
+    app.add_template_filter(minutes)
+    app.add_template_global(completion_state)
     app.add_template_global(utcnow, "now")
     app.add_template_global(Status, "Status")

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
-from wtforms import DateField, EmailField, RadioField, SelectField, SubmitField
+from wtforms import EmailField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
@@ -20,6 +20,7 @@ from course.audit import record
 from course.auth.services import find_user_by_email
 from course.database import utcnow
 from course.extensions import db
+from course.formfields import HtmlDateField
 from course.models import Assignment, JobRole, OrgUnit, Role
 from course.security import roles_required
 
@@ -38,10 +39,12 @@ class AssignmentForm(FlaskForm):
     unit = SelectField("Unit", coerce=int)
     job_role = SelectField("Job role", choices=[SelectChoice(j.value, j.label) for j in JobRole])
     email = EmailField("Person's email address")
-    due_on = DateField("Due date", validators=[DataRequired("Enter the due date, for example 31/01/2027.")])
+    due_on = HtmlDateField(
+        "Due date", validators=[DataRequired("Enter the due date, for example 31/01/2027.")]
+    )
     submit = SubmitField("Assign the course")
 
-    def validate_due_on(self, field: DateField) -> None:
+    def validate_due_on(self, field: HtmlDateField) -> None:
         if field.data and field.data < utcnow().date():
             raise ValidationError("The due date is in the past. Choose today or a later date.")
 

@@ -12,13 +12,14 @@ from flask import Response, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import Optional
 
 from course.admin import bp
 from course.admin.export import inert
 from course.admin.paging import paginate
 from course.extensions import db
+from course.formfields import HtmlDateField
 from course.models import AuditEvent, Role, User
 from course.security import roles_required
 
@@ -32,8 +33,8 @@ class AuditFilters(FlaskForm):
 
     action = StringField("Action contains", validators=[Optional()])
     actor = StringField("Done by (email)", validators=[Optional()])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = HtmlDateField("From", validators=[Optional()])
+    until = HtmlDateField("To", validators=[Optional()])
 
 
 def _query(form: AuditFilters) -> Select[AuditEvent, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
-from wtforms import DateField, SearchField, SelectField
+from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
@@ -18,6 +18,7 @@ from course.admin.units import unit_choices
 from course.audit import trail_for
 from course.content import current_course
 from course.extensions import db
+from course.formfields import HtmlDateField
 from course.models import ConfidenceRating, JobRole, OrgUnit, QuizAttempt
 from course.records import services as records
 from course.records.rules import Status
@@ -39,7 +40,7 @@ class LearnerFilters(FlaskForm):
     status = SelectField(
         "Status", choices=[SelectChoice("", "Any"), *(SelectChoice(s.value, s.value) for s in Status)]
     )
-    due_before = DateField("Due on or before", validators=[Optional()])
+    due_before = HtmlDateField("Due on or before", validators=[Optional()])
     sort = SelectField(
         "Sort by",
         choices=[

@@ -14,6 +14,7 @@ from course import org
 from course.content import current_course
 from course.database import utcnow
 from course.extensions import db, limiter
+from course.formatting import completion_state
 from course.models import CourseCompletion, QuizAttempt
 from course.records import bp, services
 from course.records.certificate import render_certificate
@@ -110,10 +111,6 @@ def verify(code: str) -> tuple[str, int] | str:
     )
     if completion is None:
         return render_template("records/verify.html", completion=None, code=code), 404
-    if completion.revocation is not None:
-        state = "revoked"
-    elif utcnow().date() >= completion.expires_on:
-        state = "expired"
-    else:
-        state = "valid"
-    return render_template("records/verify.html", completion=completion, state=state, code=code)
+    return render_template(
+        "records/verify.html", completion=completion, state=completion_state(completion), code=code
+    )

@@ -7,7 +7,7 @@ import enum
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from PIL import Image, UnidentifiedImageError
 
@@ -23,6 +23,24 @@ class Status(enum.StrEnum):
     @property
     def css(self) -> str:
         return self.value.lower().replace(" ", "-")
+
+
+class RecordState(enum.StrEnum):
+    """One completion record's state, worded the same for the learner, the admin and the public."""
+
+    VALID = "Valid"
+    EXPIRED = "Expired"
+    WITHDRAWN = "Withdrawn"
+
+    @property
+    def css(self) -> str:
+        return {"Valid": "completed", "Expired": "expired", "Withdrawn": "revoked"}[self.value]
+
+
+def record_state(*, expires_on: date, revoked: bool, today: date) -> RecordState:
+    if revoked:
+        return RecordState.WITHDRAWN
+    return RecordState.EXPIRED if today >= expires_on else RecordState.VALID
 
 
 def add_months(day: date, months: int) -> date:
@@ -78,13 +96,17 @@ def training_status(
 
 def renewal_opens_at(
     latest: RecordFacts | None, window_days: int, revoked_at: datetime | None
-) -> date | None:
-    """Since when work counts towards the next record: None for a first completion."""
+) -> datetime | None:
+    """The moment from which work counts towards the next record: None for a first completion.
+
+    After a withdrawal it is the withdrawal itself: quizzes passed earlier that day earned the withdrawn
+    record and must not count again (they would show every module complete while no record exists).
+    """
     if latest is None:
         return None
     if latest.revoked and revoked_at is not None:
-        return revoked_at.date()
-    return window_opens(latest.expires_on, window_days)
+        return revoked_at
+    return datetime.combine(window_opens(latest.expires_on, window_days), time(), UTC)
 
 
 def earliest_due(due_dates: Iterable[date]) -> date | None:
