@@ -211,3 +211,20 @@ class TestLogoUpload:
         assert response.status_code == 302
         db.expire_all()
         assert db.get(OrgLogo, 1) is None
+
+
+def test_markup_in_a_name_prints_as_text(certificate):
+    name = '<b>Bold</b> & "Co" <img src=x onerror=alert(1)>'
+    pdf, _ = certificate(name)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert name in reader.pages[0].extract_text().replace("\n", " ")  # the long name wraps
+    assert (
+        len(
+            [
+                alt
+                for _, role, alt in structure(reader.trailer["/Root"]["/StructTreeRoot"])
+                if role == "/Figure"
+            ]
+        )
+        == 1
+    )
