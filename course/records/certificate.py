@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import segno
 from flask import render_template
 
-FONTS = Path(__file__).parent / "fonts"
+HERE = Path(__file__).parent
+FONTS = HERE / "fonts"
 LANGUAGE = "en-GB"
+_rendering = threading.Lock()  # the shared font configuration is not known to be thread-safe
 
 
 @dataclass(frozen=True)
@@ -83,19 +88,27 @@ def certificate_html(facts: CertificateFacts) -> str:
     )
 
 
-def render_certificate(facts: CertificateFacts) -> bytes:
-    # Imported here: WeasyPrint needs Pango at import time, and only this download uses it.
-    from weasyprint import HTML
+@cache
+def _layout_tools() -> tuple[Any, Any, Any]:
+    """The stylesheet and its fonts, parsed and loaded once per process (most of a render's cost)."""
+    # Imported here: WeasyPrint needs Pango at import time, and only the certificate uses it.
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
-    document = HTML(
-        string=certificate_html(facts),
-        base_url=FONTS.as_uri() + "/",  # the fonts are read from the package, never from elsewhere
-        url_fetcher=URLFetcher(allowed_protocols=("file", "data")),
-    )
-    pdf: bytes = document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        custom_metadata=False,
-        uncompressed_pdf=False,
-    )
+    fetcher = URLFetcher(allowed_protocols=("file", "data"))  # the fonts from the package, images inline
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(HERE / "certificate.css"), font_config=fonts, url_fetcher=fetcher)
+    return stylesheet, fonts, fetcher
+
+
+def render_certificate(facts: CertificateFacts) -> bytes:
+    from weasyprint import HTML
+
+    stylesheet, fonts, fetcher = _layout_tools()
+    document = HTML(string=certificate_html(facts), base_url=HERE.as_uri() + "/", url_fetcher=fetcher)
+    with _rendering:
+        pdf: bytes = document.write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1", custom_metadata=False
+        )
     return pdf
