@@ -8,7 +8,8 @@ from flask import Flask
 
 from course import org
 from course.database import utcnow
-from course.progress.status import Status
+from course.models import CourseCompletion
+from course.progress.status import RecordState, Status, record_state
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -25,8 +26,24 @@ def local_date(value: datetime | date | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
+def minutes(value: int) -> str:
+    """ "1 minute", "5 minutes"."""
+    return f"{value} minute" if value == 1 else f"{value} minutes"
+
+
+def completion_state(completion: CourseCompletion, today: date | None = None) -> RecordState:
+    """The state of a completion record (its revocation loaded), as every page words it."""
+    return record_state(
+        expires_on=completion.expires_on,
+        revoked=completion.revocation is not None,
+        today=today or org.today(),
+    )
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
+    app.add_template_filter(minutes)
+    app.add_template_global(completion_state)
     app.add_template_global(utcnow, "now")
     app.add_template_global(Status, "Status")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.database import Base, utcnow
@@ -120,6 +120,8 @@ ORG_DEFAULTS: dict[str, Any] = {
     "safeguarding_lead_contact": "",
     "policy_url": "",
     "wellbeing_contact": "",
+    "signatory_name": "",
+    "signatory_role": "",
     "certificate_months": 12,
     "pass_mark": None,
     "reminder_interval_days": 7,
@@ -141,6 +143,9 @@ class OrgSettings(Base):
     safeguarding_lead_contact: Mapped[str] = mapped_column(String(300), default="")
     policy_url: Mapped[str] = mapped_column(String(500), default="")
     wellbeing_contact: Mapped[str] = mapped_column(String(300), default="")
+    # The training lead who signs the certificates.
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_role: Mapped[str] = mapped_column(String(200), default="")
     certificate_months: Mapped[int] = mapped_column(default=ORG_DEFAULTS["certificate_months"])
     pass_mark: Mapped[int | None]
     reminder_interval_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["reminder_interval_days"])
@@ -155,6 +160,17 @@ class OrgSettings(Base):
     def with_defaults(cls) -> OrgSettings:
         """The settings before an admin saves any (column defaults only apply on insert)."""
         return cls(id=1, **ORG_DEFAULTS)
+
+
+class OrgLogo(Base):
+    """The organisation's logo for its certificates: one row, kept apart so the settings stay small."""
+
+    __tablename__ = "org_logo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class AuditEvent(Base):

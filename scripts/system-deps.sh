@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Install the system programs the tests drive: Debian's Chromium, PostgreSQL and Node (when missing).
+# Install the system programs and libraries the app and its tests need from Debian, when missing:
+# Chromium and PostgreSQL for the tests, Pango and HarfBuzz for WeasyPrint's certificates, poppler-utils
+# (pdfinfo) to read the certificates back, and Node for the real OpenID provider of the sign-in tests.
+# The certificate fonts ship in the repo.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-# Node runs the real OpenID provider of the sign-in tests (oidc-provider 9: Node 20 or later).
+command -v pdfinfo >/dev/null || missing+=(poppler-utils)
+for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b; do
+  dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "install ok installed" || missing+=("$lib")
+done
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then

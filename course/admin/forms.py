@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import Optional
+
+from course.formfields import HtmlDateField
 
 
 class AuditFilters(FlaskForm):
@@ -13,5 +15,5 @@ class AuditFilters(FlaskForm):
 
     action = StringField("Action contains", validators=[Optional()])
     actor = StringField("Done by (email)", validators=[Optional()])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = HtmlDateField("From", validators=[Optional()])
+    until = HtmlDateField("To", validators=[Optional()])

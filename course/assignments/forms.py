@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField, SubmitField
+from wtforms import EmailField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from course import org
 from course.accounts.services import find_user_by_email
+from course.formfields import HtmlDateField
 from course.models import JobRole
 
 
@@ -26,10 +27,12 @@ class AssignmentForm(FlaskForm):
     unit = SelectField("Unit", coerce=int)
     job_role = SelectField("Job role", choices=[SelectChoice(j.value, j.label) for j in JobRole])
     email = EmailField("Person's email address")
-    due_on = DateField("Due date", validators=[DataRequired("Enter the due date, for example 31/01/2027.")])
+    due_on = HtmlDateField(
+        "Due date", validators=[DataRequired("Enter the due date, for example 31/01/2027.")]
+    )
     submit = SubmitField("Assign the course")
 
-    def validate_due_on(self, field: DateField) -> None:
+    def validate_due_on(self, field: HtmlDateField) -> None:
         if field.data and field.data < org.today():
             raise ValidationError("The due date is in the past. Choose today or a later date.")
 

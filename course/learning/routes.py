@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -10,7 +10,7 @@ from course import org
 from course.content import current_course
 from course.content.schema import Module, Section
 from course.extensions import db
-from course.learning import bp, pathway, rules, services
+from course.learning import bp, flowchart, pathway, rules, services
 from course.learning.forms import ContentNoteForm, ScenarioForm
 from course.progress import services as progress
 from course.progress.rules import audience_for
@@ -91,8 +91,10 @@ def section(module_id: str, section_id: str) -> str | Response:
     sections = found.sections_for(audience)
     previous, following = rules.neighbours(sections, section_id)
     scenarios = [(s, rules.response_order(s, current_user.id)) for s in page.scenarios_for(audience, region)]
+    unanswered = request.args.get("unanswered", "")
     return render_template(
         "learning/section.html",
+        unanswered=unanswered if any(s.id == unanswered for s, _ in scenarios) else None,
         module=found,
         section=page,
         blocks=page.blocks_for(audience, region),
@@ -128,8 +130,16 @@ def choose(module_id: str, scenario_id: str) -> Response:
     form = ScenarioForm()
     response_id = form.response.data or ""
     if not form.validate_on_submit() or scenario.response(response_id) is None:
-        flash(f"Choose one of the responses to “{scenario.title}”, then select “Check my answer”.", "error")
-        return redirect(f"{url}#scenario-{scenario_id}")
+        # shown beside the options, which it describes
+        return redirect(
+            url_for(
+                "learning.section",
+                module_id=module_id,
+                section_id=page.id,
+                unanswered=scenario_id,
+                _anchor=f"{scenario_id}-error",
+            )
+        )
     services.choose_response(current_user, module_id, scenario_id, response_id)
     return redirect(f"{url}#feedback-{scenario_id}")
 
@@ -142,13 +152,15 @@ def _pathway_audience() -> str:
 def _pathway_page(template: str) -> str:
     audience, settings = _pathway_audience(), org.settings()
     helplines = current_course().helplines.get(settings.region, ())
-    emergency = next((h.contact for h in helplines if h.emergency), "the emergency number")
+    emergency_number = next((h.contact for h in helplines if h.emergency), "the emergency number")
+    steps, emergency = pathway.steps_for(audience), pathway.emergency_step(emergency_number)
     return render_template(
         template,
         audience=audience,
         audience_name=pathway.AUDIENCE_NAMES[audience],
-        steps=pathway.steps_for(audience),
-        emergency=pathway.emergency_step(emergency),
+        steps=steps,
+        emergency=emergency,
+        chart=flowchart.layout(steps, emergency),
         helplines=helplines,
         settings=settings,
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField, URLField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
@@ -14,6 +15,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+
+from course.records import rules
 
 REGIONS = [
     SelectChoice("UK", "United Kingdom"),
@@ -52,6 +55,20 @@ class SettingsForm(FlaskForm):
         validators=[Length(max=300)],
         description="Shown in the support panel on every page.",
     )
+    signatory_name = StringField(
+        "Training lead's name",
+        validators=[Length(max=200)],
+        description="Signs the certificates. Leave blank for no signatory.",
+    )
+    signatory_role = StringField(
+        "Training lead's role", validators=[Length(max=200)], description="For example: Head of training."
+    )
+    logo = FileField(
+        "Logo for the certificates",
+        description=f"A PNG or JPEG, up to {rules.LOGO_MAX_BYTES // 1024} KB and "
+        f"{rules.LOGO_MAX_PIXELS} pixels on either side.",
+    )
+    remove_logo = BooleanField("Remove the current logo")
     certificate_months = IntegerField(
         "Certificate valid for (months)",
         validators=[InputRequired("Enter a number of months."), *_whole(1, 60, "a number of months")],
@@ -76,6 +93,16 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired("Enter a number of days."), *_whole(1, 90, "a number of days")],
     )
     submit = SubmitField("Save settings")
+
+    def validate_logo(self, field: FileField) -> None:
+        self.logo_type: str | None = None
+        if field.data and field.data.filename:
+            with field.data.stream as upload:  # a large upload is spooled to a file: close it now
+                self.logo_bytes = upload.read()
+            try:
+                self.logo_type = rules.logo_content_type(self.logo_bytes)
+            except rules.LogoRefused as refused:
+                raise ValidationError(str(refused)) from refused
 
     def validate_policy_url(self, field: URLField) -> None:
         if field.data and not field.data.startswith("https://"):

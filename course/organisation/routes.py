@@ -10,6 +10,7 @@ from course.content import current_course
 from course.models import Role
 from course.organisation import bp, services
 from course.organisation.forms import REGIONS, SettingsForm
+from course.records import services as records
 from course.security import roles_required
 
 
@@ -18,10 +19,15 @@ from course.security import roles_required
 def settings() -> str | Response | tuple[str, int]:
     form = SettingsForm(obj=org.settings_for_update())
     if form.validate_on_submit():
-        changes = services.save_settings(form.data)
+        logo = (form.logo_type, form.logo_bytes) if form.logo_type is not None else None
+        changes = services.save_settings(form.data, logo=logo, remove_logo=bool(form.remove_logo.data))
         flash("Settings saved." if changes else "Nothing changed.", "success")
         return redirect(url_for("organisation.settings"))
     page = render_template(
-        "admin/settings.html", form=form, unchecked=current_course().unchecked_helplines(), regions=REGIONS
+        "admin/settings.html",
+        form=form,
+        logo=records.current_logo(),
+        unchecked=current_course().unchecked_helplines(),
+        regions=REGIONS,
     )
     return page, 422 if form.errors else 200

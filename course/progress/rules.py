@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 from course.content.schema import Module, Section
 from course.models import JobRole
@@ -88,10 +88,14 @@ def expiry_for(completed_on: date, validity_months: int) -> date:
 
 def renewal_opens_at(
     latest: RecordFacts | None, window_days: int, revoked_at: datetime | None
-) -> date | None:
-    """Since when work counts towards the next record: None for a first completion."""
+) -> datetime | None:
+    """The moment from which work counts towards the next record: None for a first completion.
+
+    After a withdrawal it is the withdrawal itself: quizzes passed earlier that day earned the withdrawn
+    record and must not count again (they would show every module complete while no record exists).
+    """
     if latest is None:
         return None
     if latest.revoked and revoked_at is not None:
-        return revoked_at.date()
-    return window_opens(latest.expires_on, window_days)
+        return revoked_at
+    return datetime.combine(window_opens(latest.expires_on, window_days), time(), UTC)

@@ -127,9 +127,9 @@ def latest_record(user: User) -> LatestRecord | None:
     return LatestRecord(*row) if row is not None else None
 
 
-def best_passed_scores(user: User, since: date | None) -> dict[str, int]:
-    """The best score of each quiz passed on or after `since` (ever, when None)."""
-    start = datetime.combine(since or date.min, time(), UTC)
+def best_passed_scores(user: User, since: datetime | None) -> dict[str, int]:
+    """The best score of each quiz passed at or after `since` (ever, when None)."""
+    start = since or datetime.combine(date.min, time(), UTC)
     rows = db.session.connection().execute(_PASSED, {"user_id": user.id, "since": start})
     return {module_id: score or 0 for module_id, score in rows}
 
@@ -147,7 +147,7 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
     revoked_at = latest.revoked_at if latest is not None else None
     since = rules.renewal_opens_at(facts, settings.expiring_window_days, revoked_at)
     # A valid record outside its renewal window: this cycle is done; modules stay open for review.
-    current = facts is not None and not facts.revoked and since is not None and today < since
+    current = facts is not None and not facts.revoked and since is not None and today < since.date()
     renewing = latest is not None and not current
     # A current record settles progress by itself; otherwise read what the learner has done.
     viewed = {} if current else viewed_sections(user)
@@ -172,4 +172,5 @@ def learner_state(user: User, course: Course, settings: OrgSettings, today: date
         due_on=due_on,
         window_days=settings.expiring_window_days,
     )
-    return LearnerState(progress, latest, status, due_on, renewing, since, scores)
+    renews_from = since.date() if since is not None else None
+    return LearnerState(progress, latest, status, due_on, renewing, renews_from, scores)

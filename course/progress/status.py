@@ -39,6 +39,25 @@ class Status(enum.StrEnum):
 VALID = frozenset({Status.COMPLETED, Status.EXPIRING_SOON})
 
 
+class RecordState(enum.StrEnum):
+    """One completion record's state, worded the same for the learner, the admin and the public."""
+
+    VALID = "Valid"
+    EXPIRED = "Expired"
+    WITHDRAWN = "Withdrawn"
+
+    @property
+    def css(self) -> str:
+        return {"Valid": "completed", "Expired": "expired", "Withdrawn": "revoked"}[self.value]
+
+
+def record_state(*, expires_on: date, revoked: bool, today: date) -> RecordState:
+    """What one record says today, to anyone who looks at it."""
+    if revoked:
+        return RecordState.WITHDRAWN
+    return RecordState.EXPIRED if today >= expires_on else RecordState.VALID
+
+
 def window_opens(expires_on: date, window_days: int) -> date:
     """The first day of the renewal window ("expiring soon")."""
     return expires_on - timedelta(days=window_days)
@@ -103,10 +122,3 @@ def sql_training_status(today: date, window_days: int, due_on: ColumnElement[dat
     valid = [(condition, literal(state.value)) for state, condition in states if state.valid]
     other = [(condition, literal(state.value)) for state, condition in states if not state.valid]
     return case(*valid, (due_on < today, literal(Status.OVERDUE.value)), *other)
-
-
-def record_validity(expires_on: date, withdrawn: bool, today: date) -> str:
-    """What one record says today, to anyone who checks it: "valid", "expired" or "withdrawn"."""
-    if withdrawn:
-        return "withdrawn"
-    return "expired" if today >= expires_on else "valid"

@@ -1,25 +1,40 @@
-"""The certificate as a PDF: the learner's name in any script, the record's facts, and a way to verify it."""
+"""The certificate as a tagged PDF (PDF/UA-1), laid out from an HTML template by WeasyPrint.
+
+WeasyPrint shapes text with Pango and HarfBuzz, so Arabic and Hebrew names are joined and ordered right
+to left and Chinese, Japanese and Korean names print from the bundled fallback font. The PDF carries the
+document language, a title, a structure tree in reading order, and alternative text for the QR code.
+"""
 
 from __future__ import annotations
 
+import base64
 import io
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
+import segno
+from flask import render_template
 
-FONTS = Path(__file__).parent / "fonts"
-BRAND = HexColor("#3b2a7a")
-INK = HexColor("#1b1b1f")
+HERE = Path(__file__).parent
+FONTS = HERE / "fonts"
+LANGUAGE = "en-GB"
+_rendering = threading.Lock()  # the shared font configuration is not known to be thread-safe
+
+
+@dataclass(frozen=True)
+class Logo:
+    """An image already checked to be a PNG or JPEG (see rules.image_type)."""
+
+    content_type: str
+    data: bytes
+
+    @property
+    def data_url(self) -> str:
+        return f"data:{self.content_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
 @dataclass(frozen=True)
@@ -33,90 +48,67 @@ class CertificateFacts:
     cpd_minutes: int
     code: str
     verify_url: str
+    outcomes: tuple[str, ...] = ()
+    signatory_name: str = ""
+    signatory_role: str = ""
+    logo: Logo | None = field(default=None, repr=False)
+
+    @property
+    def title(self) -> str:
+        return f"Certificate of completion: {self.name}"
 
 
-@cache
-def _fonts() -> dict[str, TTFont]:
-    fonts = {
-        "Sans": TTFont("Sans", str(FONTS / "DejaVuSans.ttf")),
-        "Sans-Bold": TTFont("Sans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")),
-        # Chinese, Japanese and Korean names, which DejaVu does not cover.
-        "Fallback": TTFont("Fallback", str(FONTS / "DroidSansFallbackFull.ttf")),
-    }
-    for font in fonts.values():
-        pdfmetrics.registerFont(font)
-    return fonts
-
-
-def runs(text: str, preferred: str) -> list[tuple[str, str]]:
-    """Split text into (font, piece) runs: the preferred font wherever it has the glyph, else the fallback."""
-    covered = _fonts()[preferred].face.charToGlyph
-    pieces: list[tuple[str, str]] = []
-    for char in text:
-        font = preferred if ord(char) in covered or char.isspace() else "Fallback"
-        if pieces and pieces[-1][0] == font:
-            pieces[-1] = (font, pieces[-1][1] + char)
-        else:
-            pieces.append((font, char))
-    return pieces
-
-
-def _centred(
-    canvas: Canvas, text: str, y: float, size: float, font: str = "Sans", color: object = INK
-) -> None:
-    pieces = runs(text, font)
-    total = sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in pieces)
-    x = (landscape(A4)[0] - total) / 2
-    canvas.setFillColor(color)
-    for name, piece in pieces:
-        canvas.setFont(name, size)
-        canvas.drawString(x, y, piece)
-        x += pdfmetrics.stringWidth(piece, name, size)
-
-
-def _duration(minutes: int) -> str:
+def duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest} min" if hours else f"{rest} min"
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
-def _day(value: date) -> str:
+def day(value: date) -> str:
     return value.strftime("%-d %B %Y")
 
 
-def render_certificate(facts: CertificateFacts) -> bytes:
-    _fonts()
+def qr_data_url(url: str) -> str:
+    """The verification address as a QR code, an SVG image in a data: URL."""
     buffer = io.BytesIO()
-    width, height = landscape(A4)
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=True)
-    canvas.setTitle(f"Certificate of completion: {facts.name}")
-    canvas.setAuthor(facts.organisation)
-    canvas.setSubject(f"{facts.course_title}, version {facts.course_version}")
-    canvas.setStrokeColor(BRAND)
-    canvas.setLineWidth(6)
-    canvas.rect(24, 24, width - 48, height - 48)
-    _centred(canvas, "Certificate of completion", height - 110, 30, "Sans-Bold", BRAND)
-    _centred(canvas, "This certifies that", height - 160, 14)
-    _centred(canvas, facts.name, height - 205, 30, "Sans-Bold")
-    _centred(canvas, "has completed", height - 245, 14)
-    _centred(canvas, facts.course_title, height - 280, 20, "Sans-Bold")
-    _centred(canvas, f"Course version {facts.course_version} · {facts.organisation}", height - 308, 12)
-    _centred(
-        canvas,
-        f"Completed {_day(facts.completed_on)} · Valid until {_day(facts.expires_on)} · "
-        f"CPD time {_duration(facts.cpd_minutes)}",
-        height - 345,
-        13,
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, dark="#1b1b1f", xmldecl=False)
+    return f"data:image/svg+xml;base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+
+
+def certificate_html(facts: CertificateFacts) -> str:
+    return render_template(
+        "records/certificate.html",
+        facts=facts,
+        language=LANGUAGE,
+        completed=day(facts.completed_on),
+        expires=day(facts.expires_on),
+        cpd=duration(facts.cpd_minutes),
+        qr=qr_data_url(facts.verify_url),
     )
-    canvas.setFont("Sans", 11)
-    canvas.setFillColor(INK)
-    canvas.drawString(60, 90, f"Verification code: {facts.code}")
-    canvas.drawString(60, 72, f"Check this certificate at {facts.verify_url}")
-    qr = QrCodeWidget(facts.verify_url)
-    left, bottom, right, top = qr.getBounds()
-    size = 96
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
-    drawing.add(qr)
-    renderPDF.draw(drawing, canvas, width - 60 - size, 50)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+
+
+@cache
+def _layout_tools() -> tuple[Any, Any, Any]:
+    """The stylesheet and its fonts, parsed and loaded once per process (most of a render's cost)."""
+    # Imported here: WeasyPrint needs Pango at import time, and only the certificate uses it.
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=("file", "data"))  # the fonts from the package, images inline
+    fonts = FontConfiguration()
+    stylesheet = CSS(filename=str(HERE / "certificate.css"), font_config=fonts, url_fetcher=fetcher)
+    return stylesheet, fonts, fetcher
+
+
+def render_certificate(facts: CertificateFacts) -> bytes:
+    from weasyprint import HTML
+
+    stylesheet, fonts, fetcher = _layout_tools()
+    document = HTML(string=certificate_html(facts), base_url=HERE.as_uri() + "/", url_fetcher=fetcher)
+    with _rendering:
+        pdf: bytes = document.write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_variant="pdf/ua-1", custom_metadata=False
+        )
+    return pdf

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from course import org
 from course.content import current_course
 from course.extensions import db, limiter
+from course.formatting import completion_state
 from course.models import CourseCompletion, Role
 from course.people.services import person_in_scope
-from course.progress.status import record_validity
 from course.records import bp, services
-from course.records.certificate import CertificateFacts, render_certificate
+from course.records.certificate import render_certificate
 from course.records.forms import WithdrawForm
 from course.security import roles_required
 from course.spreadsheet import csv_download, csv_lines
@@ -48,19 +48,9 @@ def certificate(completion_id: int) -> Response:
     completion = _own_completion(completion_id)
     if completion.revocation is not None:
         abort(404)
-    pdf = render_certificate(
-        CertificateFacts(
-            name=current_user.name,
-            course_title=current_course().title,
-            course_version=completion.course_version,
-            organisation=org.settings().org_name,
-            completed_on=completion.completed_at.date(),
-            expires_on=completion.expires_on,
-            cpd_minutes=completion.cpd_minutes,
-            code=completion.certificate_code,
-            verify_url=url_for("records.verify", code=completion.certificate_code, _external=True),
-        )
-    )
+    verify_url = url_for("records.verify", code=completion.certificate_code, _external=True)
+    facts = services.certificate_facts(completion, current_user, current_course(), org.settings(), verify_url)
+    pdf = render_certificate(facts)
     filename = f"certificate-{completion.certificate_code}.pdf"
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -101,8 +91,9 @@ def verify(code: str) -> tuple[str, int] | str:
     )
     if completion is None:
         return render_template("records/verify.html", completion=None, code=code), 404
-    state = record_validity(completion.expires_on, completion.revocation is not None, org.today())
-    return render_template("records/verify.html", completion=completion, state=state, code=code)
+    return render_template(
+        "records/verify.html", completion=completion, state=completion_state(completion), code=code
+    )
 
 
 @bp.post("/admin/records/<int:completion_id>/revoke")

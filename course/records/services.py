@@ -13,9 +13,10 @@ from course.audit import record
 from course.content.schema import Course
 from course.database import utcnow
 from course.extensions import db
-from course.models import CourseCompletion, OrgSettings, QuizAttempt, Revocation, User
+from course.models import CourseCompletion, OrgLogo, OrgSettings, QuizAttempt, Revocation, User
 from course.progress.rules import audience_for, expiry_for
 from course.progress.services import LearnerState, learner_state
+from course.records.certificate import CertificateFacts, Logo
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, to read aloud and type
 
@@ -104,4 +105,46 @@ def submitted_attempts(user: User) -> list[QuizAttempt]:
             .where(QuizAttempt.user_id == user.id, QuizAttempt.submitted_at.is_not(None))
             .order_by(QuizAttempt.submitted_at.desc())
         )
+    )
+
+
+def current_logo() -> Logo | None:
+    row = db.session.get(OrgLogo, 1)
+    return Logo(row.content_type, row.data) if row is not None else None
+
+
+def save_logo(content_type: str, data: bytes) -> None:
+    """Keep a logo that rules.logo_content_type() accepted, in the caller's transaction."""
+    row = db.session.get(OrgLogo, 1) or OrgLogo(id=1)
+    row.content_type, row.data = content_type, data
+    db.session.add(row)
+
+
+def remove_logo() -> bool:
+    row = db.session.get(OrgLogo, 1)
+    if row is None:
+        return False
+    db.session.delete(row)
+    return True
+
+
+def certificate_facts(
+    completion: CourseCompletion, user: User, course: Course, settings: OrgSettings, verify_url: str
+) -> CertificateFacts:
+    """What the certificate says: one learning outcome per module the learner's audience takes."""
+    audience = audience_for(user.job_role)
+    return CertificateFacts(
+        name=user.name,
+        course_title=course.title,
+        course_version=completion.course_version,
+        organisation=settings.org_name,
+        completed_on=completion.completed_at.date(),
+        expires_on=completion.expires_on,
+        cpd_minutes=completion.cpd_minutes,
+        code=completion.certificate_code,
+        verify_url=verify_url,
+        outcomes=tuple(m.objectives[0].text for m in course.modules_for(audience) if m.objectives),
+        signatory_name=settings.signatory_name,
+        signatory_role=settings.signatory_role,
+        logo=current_logo(),
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField
+from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from course.formfields import HtmlDateField
 from course.models import JobRole
 from course.progress.status import Status
 from course.reporting.services import LearnerQuery
@@ -25,7 +26,7 @@ class LearnerFilters(FlaskForm):
     status = SelectField(
         "Status", choices=[SelectChoice("", "Any"), *(SelectChoice(s.value, s.value) for s in Status)]
     )
-    due_before = DateField("Due on or before", validators=[Optional()])
+    due_before = HtmlDateField("Due on or before", validators=[Optional()])
     sort = SelectField(
         "Sort by",
         choices=[

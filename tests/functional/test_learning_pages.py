@@ -120,8 +120,17 @@ def test_scenario_without_a_choice_asks_for_one(app, teacher, web):
     section, scenario = find_scenario(app, "responding")
     url = f"/modules/responding/{section.id}"
     response = web.submit(url, {}, action=f"/modules/responding/scenarios/{scenario.id}")
-    assert response.headers["Location"] == f"{url}#scenario-{scenario.id}"
-    assert "Choose one of the responses" in text(web.get(url))
+    location = f"{url}?unanswered={scenario.id}#{scenario.id}-error"
+    assert response.headers["Location"] == location
+    page = text(web.get(location))
+    assert f'aria-describedby="{scenario.id}-error"' in page
+    assert (
+        f'id="{scenario.id}-error" tabindex="-1" autofocus' in page and "Choose one of the responses" in page
+    )
+    assert "<title>Error: " in page
+    assert "Choose one of the responses" not in text(web.get(url))  # shown only after the attempt
+    other = text(web.get(f"{url}?unanswered=not-on-this-page"))
+    assert "Choose one of the responses" not in other and "<title>Error: " not in other
 
 
 def test_unknown_module_section_and_scenario_are_404(teacher, web):

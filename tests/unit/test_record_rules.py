@@ -76,6 +76,7 @@ def test_not_started_and_in_progress():
 
 def test_renewal_counts_work_from_the_window_or_the_revocation():
     assert renewal_opens_at(None, 30, None) is None
-    assert renewal_opens_at(RecordFacts(EXPIRES), 30, None) == date(2027, 10, 26)
+    assert renewal_opens_at(RecordFacts(EXPIRES), 30, None) == datetime(2027, 10, 26, tzinfo=UTC)
     revoked_at = datetime(2027, 3, 1, 12, tzinfo=UTC)
-    assert renewal_opens_at(RecordFacts(EXPIRES, revoked=True), 30, revoked_at) == date(2027, 3, 1)
+    # From the moment of the withdrawal, not its day: that morning's passes earned the withdrawn record.
+    assert renewal_opens_at(RecordFacts(EXPIRES, revoked=True), 30, revoked_at) == revoked_at
