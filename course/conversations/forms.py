@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.conversations.rules import ACTIONS, USED
+from course.quizzes.forms import AnswersForm
 
 
 class ChoiceForm(FlaskForm):
@@ -22,9 +23,9 @@ class StepForm(FlaskForm):
     """Going back a step or starting again: nothing but the CSRF token."""
 
 
-class FollowUpForm(FlaskForm):
-    """The two questions about using the training; the five check questions are read from the form as
-    a quiz's are (course.quizzes.rules.read_answers)."""
+class FollowUpForm(AnswersForm):
+    """The five check questions (fields added for the drawn questions by answers_form, read as a
+    quiz's are), and the two questions about using the training."""
 
     used = RadioField(
         "Since the course, have you responded to someone who self-harms or may?",

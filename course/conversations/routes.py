@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +19,7 @@ from course.learning.routes import needs_content_note
 from course.models import Role
 from course.people.rules import Scope
 from course.progress.rules import audience_for
+from course.quizzes.forms import answers_form
 from course.quizzes.rules import AnswerProblem, Drawn, read_answers
 from course.security import STAFF, roles_required
 
@@ -122,11 +123,11 @@ def follow_up() -> str | BaseResponse:
     check = followups.open_check(current_user, completion, course)
     questions = {q.id: q for q in followups.questions_of(check, course)}
     drawn = tuple(Drawn(i.question_id, tuple(i.options)) for i in check.items if i.question_id in questions)
-    form = FollowUpForm()
+    form = answers_form(drawn, FollowUpForm)
     unanswered: list[int] = []
     if form.validate_on_submit():
         try:
-            answers, unanswered = read_answers(drawn, questions, request.form.to_dict(flat=False))
+            answers, unanswered = read_answers(drawn, questions, form.answers())
         except AnswerProblem as problem:
             abort(400, str(problem))
         actions = [a for a in (form.actions.data or []) if a in ACTIONS]
@@ -141,7 +142,7 @@ def follow_up() -> str | BaseResponse:
         "conversations/follow_up.html",
         form=form,
         items=[(questions[d.question_id], d.option_ids) for d in drawn],
-        chosen={k[2:]: v for k, v in request.form.to_dict(flat=False).items() if k.startswith("q-")},
+        chosen=form.chosen(),
         unanswered=unanswered,
     )
 

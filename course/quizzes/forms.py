@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField
@@ -10,6 +12,7 @@ from wtforms.validators import InputRequired
 
 from course.quizzes.rules import Drawn
 
+F = TypeVar("F", bound="AnswersForm")
 RATINGS = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
 
@@ -26,11 +29,15 @@ class AnswersForm(FlaskForm):
                 given[name] = request.form.getlist(name)
         return given
 
+    def chosen(self) -> dict[str, list[str]]:
+        """The options chosen for each question id, to show the form again as it was sent."""
+        return {name.removeprefix("q-"): options for name, options in self.answers().items()}
 
-def answers_form(drawn: tuple[Drawn, ...]) -> AnswersForm:
+
+def answers_form(drawn: tuple[Drawn, ...], base: type[F]) -> F:
+    """A form of `base` with one answer field for each drawn question."""
     fields = {f"q-{item.question_id}": SelectMultipleField(validate_choice=False) for item in drawn}
-    form_class = type("AttemptAnswersForm", (AnswersForm,), fields)
-    form: AnswersForm = form_class()
+    form: F = type(f"Drawn{base.__name__}", (base,), fields)()
     return form
 
 

@@ -14,7 +14,7 @@ from course.content.schema import Module, QuestionBank, Section
 from course.models import QuizAttempt
 from course.progress.rules import audience_for
 from course.quizzes import bp, services
-from course.quizzes.forms import ConfidenceForm, answers_form
+from course.quizzes.forms import AnswersForm, ConfidenceForm, answers_form
 from course.quizzes.rules import AnswerProblem, grade, read_answers
 from course.records import services as records
 from course.security import is_safe_next
@@ -126,7 +126,7 @@ def submit(attempt_id: int) -> str | Response | tuple[str, int]:
         return _expired(module)
     drawn = services.drawn_items(found)
     questions = {q.id: q for q in bank.questions}
-    form = answers_form(drawn)
+    form = answers_form(drawn, AnswersForm)
     if not form.validate_on_submit():
         abort(400, "The answers could not be read. Go back to the quiz and submit it again.")
     try:
