@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from course.content.fields import Fields, Problems, unique
+from course.content.fields import Fields, Problems, read_mapping, unique
 from course.content.schema import (
     AUDIENCES,
     QUESTION_TYPES,
@@ -14,7 +14,6 @@ from course.content.schema import (
     Question,
     QuestionBank,
 )
-from course.content.yamlfile import ContentError, Mapping, load_yaml
 
 BANK_KEYS = {"module", "version", "draw", "questions"}
 QUESTION_KEYS = {"id", "type", "objective", "audiences", "prompt", "options", "explanation"}
@@ -25,16 +24,8 @@ BANK_DRAWS = 3  # a learner of each audience and region can be drawn at least 3 
 
 def load_bank(path: Path, problems: Problems) -> tuple[QuestionBank, dict[str, int]] | None:
     """The bank and the line of each question id (for cross-checks that need a line)."""
-    try:
-        data = load_yaml(path, path.read_text(encoding="utf-8"))
-    except ContentError as error:
-        problems.append(error)
-        return None
-    except UnicodeDecodeError:
-        problems.add(path, 1, "the file is not UTF-8 text; save it as UTF-8")
-        return None
-    if not isinstance(data, Mapping):
-        problems.add(path, 1, "a question bank must be a set of 'key: value' lines")
+    data = read_mapping(path, problems, "a question bank")
+    if data is None:
         return None
     fields = Fields(path, data, problems, "the question bank")
     fields.keys(BANK_KEYS, {"pass_mark"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from course.content.fields import Fields, Problems, unique
+from course.content.fields import Fields, Problems, read_mapping, unique
 from course.content.markdown import plain, render, split_blocks
 from course.content.schema import (
     CHOICE_KINDS,
@@ -21,7 +21,7 @@ from course.content.schema import (
     Ending,
     Turn,
 )
-from course.content.yamlfile import ContentError, Mapping, load_yaml
+from course.content.yamlfile import Mapping
 
 FOLDER = "conversations"
 CONVERSATION_KEYS = {"id", "title", "person", "about", "opening", "start", "turns", "endings"}
@@ -58,16 +58,8 @@ class _Lines:
 def load_conversation(
     path: Path, module_audiences: tuple[str, ...], problems: Problems
 ) -> Conversation | None:
-    try:
-        data = load_yaml(path, path.read_text(encoding="utf-8"))
-    except ContentError as error:
-        problems.append(error)
-        return None
-    except UnicodeDecodeError:
-        problems.add(path, 1, "the file is not UTF-8 text; save it as UTF-8")
-        return None
-    if not isinstance(data, Mapping):
-        problems.add(path, 1, "a conversation must be a set of 'key: value' lines")
+    data = read_mapping(path, problems, "a conversation")
+    if data is None:
         return None
     fields = Fields(path, data, problems, "the conversation")
     fields.keys(CONVERSATION_KEYS, {"audiences", "regions"})

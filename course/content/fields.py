@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from course.content.yamlfile import ContentError, Mapping
+from course.content.yamlfile import ContentError, Mapping, load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -116,3 +116,19 @@ def unique(problems: Problems, path: Path, entries: list[tuple[str, int]], what:
         if ident and ident in seen:
             problems.add(path, line, f"duplicate {what} id '{ident}'")
         seen.add(ident)
+
+
+def read_mapping(path: Path, problems: Problems, what: str) -> Mapping | None:
+    """A YAML file of 'key: value' lines, or None with the problem reported (at its line)."""
+    try:
+        data = load_yaml(path, path.read_text(encoding="utf-8"))
+    except ContentError as error:
+        problems.append(error)
+        return None
+    except UnicodeDecodeError:
+        problems.add(path, 1, "the file is not UTF-8 text; save it as UTF-8")
+        return None
+    if not isinstance(data, Mapping):
+        problems.add(path, 1, f"{what} must be a set of 'key: value' lines")
+        return None
+    return data

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from course.content.banks import check_bank, load_bank
-from course.content.fields import Fields, Problems, unique
+from course.content.fields import Fields, Problems, read_mapping, unique
 from course.content.modules import load_module
 from course.content.schema import REGIONS, Course, Helpline, Module, QuestionBank
-from course.content.yamlfile import ContentError, Mapping, load_yaml
+from course.content.yamlfile import ContentError, Mapping
 
 
 class ContentProblems(Exception):
@@ -54,15 +54,7 @@ def _load_mapping(path: Path, problems: Problems) -> Mapping | None:
     if not path.is_file():
         problems.add(path, 1, "this file is missing")
         return None
-    try:
-        data = load_yaml(path, path.read_text(encoding="utf-8"))
-    except ContentError as error:
-        problems.append(error)
-        return None
-    if not isinstance(data, Mapping):
-        problems.add(path, 1, "this file must be a set of 'key: value' lines")
-        return None
-    return data
+    return read_mapping(path, problems, "this file")
 
 
 def _load_banks(
