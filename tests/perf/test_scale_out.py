@@ -56,7 +56,7 @@ def live(database_url, tmp_path_factory) -> Iterator[Live]:
     command += ["--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "course:create_app()"]
     server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}", server, seconds=30)
+        wait_until_up(f"http://127.0.0.1:{port}", server, seconds=90)  # a loaded machine starts slowly
         yield Live(port, log)
     finally:
         server.terminate()
