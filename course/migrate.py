@@ -15,7 +15,8 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    # "heads": migrations written side by side (each after the same revision) all apply.
     command.upgrade(alembic_config(database_url), revision)
 
 

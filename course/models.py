@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.database import Base, utcnow
@@ -56,6 +56,8 @@ class OrgUnit(Base):
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     path: Mapped[str] = mapped_column(String(400), default="", index=True)
+    # A retired unit keeps its people and records but is no longer offered in forms or imports.
+    retired_at: Mapped[datetime | None]
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side="OrgUnit.id")
 
@@ -70,6 +72,9 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER)
     job_role: Mapped[str] = mapped_column(String(30), default=JobRole.OTHER, index=True)  # report filter
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # The HR system's number for the person (unique in the organisation); imports match on it first.
+    staff_number: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
+    started_on: Mapped[date | None]  # the first day in post: relative due dates count from it
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
@@ -263,7 +268,9 @@ class Assignment(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
     job_role: Mapped[str | None] = mapped_column(String(30), index=True)
-    due_on: Mapped[date]
+    # A fixed date, or a number of days from each person's start date (User.started_on); one of them.
+    due_on: Mapped[date | None]
+    within_days: Mapped[int | None]
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -341,3 +348,17 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(String(1000), default="")
     delivered_at: Mapped[datetime | None] = mapped_column(default=None)
     refused_at: Mapped[datetime | None] = mapped_column(default=None)  # the partner will never take it
+
+
+class ImportUpload(Base):
+    """A file an administrator uploaded and is previewing: kept on the server until they confirm the
+    import (then removed), for their eyes only, and for an hour at most."""
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, unguessable
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # people | completions
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, SelectField, SubmitField
+from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from course import org
 from course.auth.services import find_user_by_email
@@ -26,10 +26,20 @@ class AssignmentForm(FlaskForm):
     unit = SelectField("Unit", coerce=int)
     job_role = SelectField("Job role", choices=[SelectChoice(j.value, j.label) for j in JobRole])
     email = EmailField("Person's email address")
-    due_on = DateField("Due date", validators=[DataRequired("Enter the due date, for example 31/01/2027.")])
+    due_on = DateField("Due date", validators=[Optional()])
+    within_days = IntegerField(
+        "Or: due within this many days of each person's start date",
+        validators=[Optional(), NumberRange(1, 3650, "Enter a number of days from 1 to 3650.")],
+    )
     submit = SubmitField("Assign the course")
 
     def validate_due_on(self, field: DateField) -> None:
+        if field.data is None and self.within_days.data is None:
+            raise ValidationError(
+                "Enter the due date, for example 31/01/2027, or the number of days from starting."
+            )
+        if field.data is not None and self.within_days.data is not None:
+            raise ValidationError("Enter a due date or a number of days from starting, not both.")
         if field.data and field.data < org.today():
             raise ValidationError("The due date is in the past. Choose today or a later date.")
 

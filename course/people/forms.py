@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from course.models import JobRole, Role
+from course.models import JobRole, Role, User
 
 ACCESS = [
     SelectChoice(Role.LEARNER.value, "Learner"),
@@ -43,6 +43,22 @@ class EditPersonForm(PersonForm):
         "Account active", description="A deactivated person cannot sign in. Their records are kept."
     )
     submit = SubmitField("Save changes")
+
+    @classmethod
+    def for_person(cls, person: User) -> EditPersonForm:
+        """The form filled from the person's columns. Built from `obj=person`, the field `unit` would
+        take the related OrgUnit object, which matches no choice, so no unit was selected and saving
+        moved the person to the first unit of the list."""
+        return cls(
+            data={
+                "name": person.name,
+                "email": person.email,
+                "job_role": person.job_role,
+                "role": person.role,
+                "unit": person.unit_id,
+                "active": person.active,
+            }
+        )
 
     def changes(self) -> dict[str, object]:
         """The fields an edit may change, as the person's attributes."""

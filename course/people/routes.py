@@ -59,7 +59,7 @@ def add_person() -> tuple[str, int]:
 @roles_required(Role.ADMIN)
 def edit_person(user_id: int) -> str | Response | tuple[str, int]:
     person = db.session.get(User, user_id) or abort(404)
-    form = EditPersonForm(obj=person, unit=person.unit_id)
+    form = EditPersonForm.for_person(person)
     form.unit.choices = services.unit_choices()
     if form.validate_on_submit():
         if person.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):

@@ -6,7 +6,7 @@ something own their transaction and commit; add_unit and create_user only add to
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 from wtforms.fields.choices import SelectChoice
 
+from course import org
 from course.audit import record
 from course.auth import services as accounts
 from course.auth.passwords import hash_password
@@ -44,6 +45,7 @@ def create_user(
     job_role: str,
     unit: OrgUnit | None = None,
     password: str | None = None,
+    started_on: date | None = None,
 ) -> User:
     """Add a person to the session; the caller commits. Raises EmailTaken for a taken email."""
     email = accounts.normalise_email(email)
@@ -56,6 +58,7 @@ def create_user(
         job_role=job_role,
         unit=unit,
         password_hash=hash_password(password) if password else None,
+        started_on=started_on,
     )
     db.session.add(user)
     return user
@@ -64,7 +67,10 @@ def create_user(
 def add_person(*, email: str, name: str, role: str, job_role: str, unit_id: int | None) -> User:
     """Add a person (without a password: they set one through their invitation) and commit."""
     unit = db.session.get(OrgUnit, unit_id) if unit_id is not None else None
-    user = create_user(email=email, name=name, role=role, job_role=job_role, unit=unit)
+    # Relative due dates ("within 30 days of starting") count from the day the person is added.
+    user = create_user(
+        email=email, name=name, role=role, job_role=job_role, unit=unit, started_on=org.today()
+    )
     db.session.flush()
     record("person.created", subject=f"user:{user.id}", email=user.email, role=user.role)
     db.session.commit()

@@ -19,15 +19,22 @@ class LearnerFilters(FlaskForm):
 
     q = SearchField("Name or email", validators=[Optional()])
     unit = SelectField("Unit (and units within it)", coerce=bounded_int, validators=[Optional()])
+    # Every choice field has a default that is one of its choices: a first visit, or a link that sets
+    # only some filters (the dashboard's tiles), shows no error; only a wrong value does.
     job_role = SelectField(
-        "Job role", choices=[SelectChoice("", "Any"), *(SelectChoice(j.value, j.label) for j in JobRole)]
+        "Job role",
+        default="",
+        choices=[SelectChoice("", "Any"), *(SelectChoice(j.value, j.label) for j in JobRole)],
     )
     status = SelectField(
-        "Status", choices=[SelectChoice("", "Any"), *(SelectChoice(s.value, s.value) for s in Status)]
+        "Status",
+        default="",
+        choices=[SelectChoice("", "Any"), *(SelectChoice(s.value, s.value) for s in Status)],
     )
     due_before = DateField("Due on or before", validators=[Optional()])
     sort = SelectField(
         "Sort by",
+        default="name",
         choices=[
             SelectChoice("name", "Name"),
             SelectChoice("unit", "Unit"),

@@ -23,7 +23,7 @@ def test_admin_imports_assigns_reports_and_exports(
     make_user("admin@example.org", role=Role.ADMIN, unit=trust, name="Ada Admin")
     sign_in(page, "admin@example.org", PASSWORD)
 
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Admin").click()
     page.get_by_role("link", name="Import", exact=True).click()
     axe(page)
     staff = tmp_path / "staff.csv"
