@@ -172,7 +172,7 @@ def plan_people_import(
             people.append(replace(person, staff_number=number, started_on=started))
     new_units = units_to_create(written, units.keys())
     shown_paths: dict[int | str, str] = {unit_id: path for unit_id, path in paths.items()}  # noqa: C416
-    shown_paths.update((key, _as_written(key, written)) for key in new_units)
+    shown_paths.update((key, _as_written(key, written, paths)) for key in new_units)
     matched = _existing(people)
     rows = []
     for person in people:
@@ -193,12 +193,21 @@ def plan_people_import(
     )
 
 
-def _as_written(key: str, written: dict[str, str]) -> str:
-    """A unit to create as the file wrote it (a parent only named inside a longer path, from that)."""
-    if key in written:
-        return written[key]
-    longer = next(path for wanted, path in written.items() if wanted.startswith(key + SEPARATOR))
-    return SEPARATOR.join(part.strip() for part in longer.split("/")[: key.count(SEPARATOR) + 1])
+def _as_written(key: str, written: dict[str, str], paths: dict[int, str]) -> str:
+    """A unit to create as the file first wrote each name in its path; names of existing units as the
+    course has them."""
+    existing = {path_key(path): path for path in paths.values()}
+    spelling: dict[str, str] = {}
+    for path in written.values():
+        parts = [part.strip() for part in path.split("/")]
+        for depth in range(1, len(parts) + 1):
+            spelling.setdefault(path_key(SEPARATOR.join(parts[:depth])), parts[depth - 1])
+    parts = key.split(SEPARATOR)
+    shown = []
+    for depth in range(1, len(parts) + 1):
+        prefix = SEPARATOR.join(parts[:depth])
+        shown = existing[prefix].split(SEPARATOR) if prefix in existing else [*shown, spelling[prefix]]
+    return SEPARATOR.join(shown)
 
 
 _NO_MATCH: dict[str, Any] = {}
@@ -494,8 +503,9 @@ class _AuditRows:
         )
 
     def write(self) -> None:
+        statement = insert(AuditEvent.__table__)  # Core: no per-row ORM work for 66,000 events
         for batch in chunks(self.rows):
-            db.session.execute(insert(AuditEvent), list(batch))
+            db.session.connection().execute(statement, list(batch))
 
 
 def _create_units(paths: Sequence[str], audit: _AuditRows) -> dict[str, int]:
