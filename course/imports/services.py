@@ -203,7 +203,7 @@ def _as_written(key: str, written: dict[str, str], paths: dict[int, str]) -> str
         for depth in range(1, len(parts) + 1):
             spelling.setdefault(path_key(SEPARATOR.join(parts[:depth])), parts[depth - 1])
     parts = key.split(SEPARATOR)
-    shown = []
+    shown: list[str] = []
     for depth in range(1, len(parts) + 1):
         prefix = SEPARATOR.join(parts[:depth])
         shown = existing[prefix].split(SEPARATOR) if prefix in existing else [*shown, spelling[prefix]]
@@ -503,7 +503,7 @@ class _AuditRows:
         )
 
     def write(self) -> None:
-        statement = insert(AuditEvent.__table__)  # Core: no per-row ORM work for 66,000 events
+        statement = insert(AuditEvent.__table__)  # type: ignore[arg-type]  # Core: no per-row ORM work
         for batch in chunks(self.rows):
             db.session.connection().execute(statement, list(batch))
 
