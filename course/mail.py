@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 
-from course.outbox.services import Refuse, Retry, enqueue, handles
+from course.outbox.services import Refuse, Retry, enqueue, enqueue_many, handles
 
 MAIL = "mail"
 
@@ -145,9 +145,21 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def mail(
+    *, to: str, subject: str, body: str, cc: Iterable[str] = (), html: str | None = None
+) -> dict[str, Any]:
+    """One e-mail as queue_mails takes it."""
+    return {"to": to, "subject": subject, "body": body, "cc": list(cc), "html": html}
+
+
 def queue_mail(*, to: str, subject: str, body: str, cc: Iterable[str] = (), html: str | None = None) -> None:
     """Send an e-mail through the outbox: saved with the caller's transaction, delivered and retried."""
-    enqueue(MAIL, {"to": to, "subject": subject, "body": body, "cc": list(cc), "html": html})
+    enqueue(MAIL, mail(to=to, subject=subject, body=body, cc=cc, html=html))
+
+
+def queue_mails(mails: list[dict[str, Any]]) -> None:
+    """queue_mail for many e-mails (each built with `mail`), in one statement however many there are."""
+    enqueue_many(MAIL, mails)
 
 
 @handles(MAIL)

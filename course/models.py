@@ -129,6 +129,7 @@ ORG_DEFAULTS: dict[str, Any] = {
     "pass_mark": None,
     "reminder_interval_days": 7,
     "expiring_window_days": 30,
+    "reminder_stages": "30,7,0",
 }
 
 
@@ -149,6 +150,8 @@ class OrgSettings(Base):
     pass_mark: Mapped[int | None]
     reminder_interval_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["reminder_interval_days"])
     expiring_window_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["expiring_window_days"])
+    # The days before a due date or an expiry on which a reminder goes out ("30,7,0"), largest first.
+    reminder_stages: Mapped[str] = mapped_column(String(40), default=ORG_DEFAULTS["reminder_stages"])
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @classmethod
@@ -327,8 +330,10 @@ class ReminderLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # overdue | expiring
+    kind: Mapped[str] = mapped_column(String(20))  # overdue | due-N | expiry-N | digest (| expiring)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The organisation's day the reminder was for: what "sent once per stage" and "weekly" count in.
+    sent_on: Mapped[date] = mapped_column(index=True)
     manager_copied: Mapped[bool] = mapped_column(default=False)
 
 

@@ -75,28 +75,40 @@ def _digest(token: str) -> str:
 
 
 def issue_token(user: User, purpose: str, valid_for: timedelta, issued_by: User | None) -> str:
-    """Create a single-use link token; only its hash is stored, so a database leak reveals no link."""
-    token = secrets.token_urlsafe(32)
-    # A new link replaces any unused one of the same purpose.
-    for old in db.session.scalars(
-        select(AccountToken).where(
-            AccountToken.user_id == user.id,
+    """Create a single-use link token and commit; only its hash is stored, so a database leak reveals
+    no link. A new link replaces any unused one of the same purpose."""
+    retire_unused([user.id], purpose)
+    token = add_token(user.id, purpose, valid_for, issued_by)
+    db.session.commit()
+    return token
+
+
+def retire_unused(user_ids: list[int], purpose: str) -> None:
+    """End the unused links of `purpose` of these people, in one statement (the caller commits)."""
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id.in_(user_ids),
             AccountToken.purpose == purpose,
             AccountToken.used_at.is_(None),
         )
-    ):
-        old.used_at = utcnow()
+        .values(used_at=utcnow())
+    )
+
+
+def add_token(user_id: int, purpose: str, valid_for: timedelta, issued_by: User | None) -> str:
+    """Add a new link token, and its audit event, to the caller's transaction; returns the token."""
+    token = secrets.token_urlsafe(32)
     db.session.add(
         AccountToken(
-            user_id=user.id,
+            user_id=user_id,
             purpose=purpose,
             token_hash=_digest(token),
             expires_at=utcnow() + valid_for,
             created_by_id=issued_by.id if issued_by else None,
         )
     )
-    record(f"account.{purpose}_issued", subject=f"user:{user.id}", actor=issued_by)
-    db.session.commit()
+    record(f"account.{purpose}_issued", subject=f"user:{user_id}", actor=issued_by)
     return token
 
 

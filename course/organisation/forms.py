@@ -15,6 +15,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from course.models import ORG_DEFAULTS
+from course.org import format_stages, parse_stages
+
 REGIONS = [
     SelectChoice("UK", "United Kingdom"),
     SelectChoice("US", "United States"),
@@ -66,10 +69,23 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired("Enter a number of days."), *_whole(7, 120, "a number of days")],
     )
     reminder_interval_days = IntegerField(
-        "Days between reminders to the same person",
-        validators=[InputRequired("Enter a number of days."), *_whole(1, 90, "a number of days")],
+        "Days between overdue reminders to the same person",
+        validators=[InputRequired("Enter a number of days."), *_whole(7, 90, "a number of days")],
+        description="At least 7: an overdue reminder goes at most once a week.",
+    )
+    reminder_stages = StringField(
+        "Reminder days before a due date or expiry",
+        validators=[Length(max=40)],
+        description="Whole numbers of days, separated by commas; 0 is the day itself. Leave blank for "
+        "30, 7, 0.",
     )
     submit = SubmitField("Save settings")
+
+    def validate_reminder_stages(self, field: StringField) -> None:
+        try:
+            field.data = format_stages(parse_stages(field.data or ORG_DEFAULTS["reminder_stages"]))
+        except ValueError as problem:
+            raise ValidationError(str(problem)) from None
 
     def validate_policy_url(self, field: URLField) -> None:
         if field.data and not field.data.startswith("https://"):
