@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from course.models import JobRole, Role, User
+from course.models import JobRole, Role, UnitKind, User
 
 ACCESS = [
     SelectChoice(Role.LEARNER.value, "Learner"),
@@ -70,3 +70,21 @@ class EditPersonForm(PersonForm):
             "unit_id": self.unit.data,
             "active": bool(self.active.data),
         }
+
+
+KINDS = [SelectChoice(kind.value, kind.value.capitalize()) for kind in UnitKind]
+
+
+class UnitForm(FlaskForm):
+    """Adding a unit, or renaming and moving one: its name, kind and the unit it sits in."""
+
+    name = StringField("Unit name", validators=[DataRequired("Enter the unit's name."), Length(max=200)])
+    kind = SelectField("Kind", choices=KINDS, default=UnitKind.DEPARTMENT.value)
+    parent = SelectField(
+        "Inside", coerce=int, description="The unit it belongs to; “Top of the organisation” for none."
+    )
+    submit = SubmitField("Save the unit")
+
+    def validate_name(self, field: StringField) -> None:
+        if field.data and "/" in field.data:
+            raise ValidationError("A unit name cannot contain “/”: imports use it to separate the names.")

@@ -46,7 +46,7 @@ def dashboard() -> str:
 def learners() -> str:
     ctx = services.viewer_context()
     form = LearnerFilters(request.args)
-    form.unit.choices = [SelectChoice(0, "All units"), *unit_choices(ctx.scope)]
+    form.unit.choices = [SelectChoice(0, "All units"), *unit_choices(ctx.scope, retired=True)]
     form.validate()
     page = paginate(services.learners(ctx, form.query()), PAGE_SIZE)
     return render_template("admin/learners.html", form=form, page=page)
