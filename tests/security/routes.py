@@ -79,6 +79,13 @@ ROUTES = [
     Route("invitations.invitations", "GET", "/admin/invitations",               LOGIN, DENY,  DENY,  DENY,  OK),
     Route("invitations.invite_pending", "POST", "/admin/invitations",           LOGIN, DENY,  DENY,  DENY,  OK),
     Route("invitations.send_link", "POST", "/admin/invitations/{learner}/send", LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.units",       "GET",  "/admin/units",                        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.units",       "POST", "/admin/units",                        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.edit_unit",   "GET",  "/admin/units/{school}",               LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.edit_unit",   "POST", "/admin/units/{school}",               LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.retire_unit", "POST", "/admin/units/{school}/retire",        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.restore_unit", "POST", "/admin/units/{school}/restore",      LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.delete_unit", "POST", "/admin/units/{school}/delete",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.assignments",  "GET",  "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.assignments",  "POST", "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.delete_assignment", "POST", "/admin/assignments/{assignment}/delete", LOGIN, DENY, DENY, DENY, OK),
@@ -105,6 +112,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "learning.choose": {"response": "not-a-response"},
     "quizzes.rate": {"rating": "3"},
     "imports.confirm_import": {"upload": "no-such-upload"},
+    "people.units": {"name": "New ward", "kind": "department", "parent": "0"},
     "records.revoke": {"reason": "Recorded in error"},
 }
 
