@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -33,15 +35,23 @@ class AssignmentForm(FlaskForm):
     )
     submit = SubmitField("Assign the course")
 
-    def validate_due_on(self, field: DateField) -> None:
-        if field.data is None and self.within_days.data is None:
-            raise ValidationError(
+    def validate(self, extra_validators: Any = None) -> bool:
+        """One of the due date and the days from starting, not both (an empty field skips its own
+        validators, so this is checked for the form as a whole)."""
+        valid = super().validate(extra_validators)
+        if self.due_on.errors or self.within_days.errors:
+            return False
+        if self.due_on.data is None and self.within_days.data is None:
+            self.due_on.errors = [
                 "Enter the due date, for example 31/01/2027, or the number of days from starting."
-            )
-        if field.data is not None and self.within_days.data is not None:
-            raise ValidationError("Enter a due date or a number of days from starting, not both.")
-        if field.data and field.data < org.today():
-            raise ValidationError("The due date is in the past. Choose today or a later date.")
+            ]
+        elif self.due_on.data is not None and self.within_days.data is not None:
+            self.due_on.errors = ["Enter a due date or a number of days from starting, not both."]
+        elif self.due_on.data is not None and self.due_on.data < org.today():
+            self.due_on.errors = ["The due date is in the past. Choose today or a later date."]
+        else:
+            return valid
+        return False
 
     def validate_email(self, field: EmailField) -> None:
         if self.target.data == "person":
