@@ -13,7 +13,7 @@ from course.invitations.forms import ForgottenPasswordForm, InviteForm, SendLink
 from course.invitations.rules import INVITE
 from course.models import Role, User
 from course.paging import paginate
-from course.security import roles_required
+from course.security import bounded_int, roles_required
 
 PAGE_SIZE = 50
 
@@ -27,10 +27,12 @@ def invitation_summary() -> services.Summary:
 @bp.get("/admin/invitations")
 @roles_required(Role.ADMIN)
 def invitations() -> str:
-    page = paginate(services.invitation_list(), PAGE_SIZE)
+    search = request.args.get("q", "").strip()[:200]
+    page = paginate(services.invitation_list(search), PAGE_SIZE)
     return render_template(
         "invitations/invitations.html",
         page=page,
+        search=search,
         rows=services.as_rows(page.items),
         summary=services.summary(),
         form=InviteForm(formdata=None),
@@ -67,7 +69,8 @@ def send_link(user_id: int) -> Response:
             purpose = services.send_link(user, issued_by=current_user._get_current_object())
             what = "An invitation" if purpose == INVITE else "A password reset link"
             flash(f"{what} is on its way to {user.email}. Any earlier link stops working.", "success")
-    return redirect(url_for("invitations.invitations", page=request.args.get("page", 1)))
+    number = request.args.get("page", 1, type=bounded_int) or 1
+    return redirect(url_for("invitations.invitations", page=number, q=request.args.get("q") or None))
 
 
 def _ip_limit() -> str:

@@ -48,10 +48,11 @@ def latest_invites() -> Any:
     )
 
 
-def invitation_list() -> Select[Any]:
-    """Every active person with their latest invitation, those who cannot sign in yet first."""
+def invitation_list(search: str = "") -> Select[Any]:
+    """Every active person (whose name or email contains `search`) with their latest invitation, those
+    who cannot sign in yet first."""
     invite = latest_invites()
-    return (
+    query = (
         select(
             User.id,
             User.name,
@@ -65,6 +66,10 @@ def invitation_list() -> Select[Any]:
         .where(User.active.is_(True))
         .order_by(User.password_hash.is_not(None), User.name, User.email)
     )
+    if search:
+        needle = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(needle), User.email.like(needle)))
+    return query
 
 
 def as_rows(rows: Sequence[Any]) -> list[InvitationRow]:

@@ -83,6 +83,7 @@ def test_manager_sees_only_their_unit_and_sends_reminders(
     page: Page, live_server, make_user, org_unit, sign_in, axe, smtp_server, app, db
 ):
     from course.models import Assignment
+    from course.outbox.services import deliver
 
     trust = org_unit("Trust", "organisation")
     school = org_unit("School", "site", trust)
@@ -107,6 +108,8 @@ def test_manager_sees_only_their_unit_and_sends_reminders(
     expect(page.get_by_text("Ready to send: 2")).to_be_visible()  # Lee and the manager herself are overdue
     axe(page)
     page.get_by_role("button", name="Send 2 reminders").click()
-    expect(page.get_by_text("2 reminders sent.")).to_be_visible()
+    expect(page.get_by_text("2 reminders queued to send.")).to_be_visible()
+    with app.app_context():
+        assert deliver().delivered == 2
     recipients = {m["To"] for m in smtp_server.messages()}
     assert "late@example.org" in recipients and "elsewhere@example.org" not in recipients
