@@ -17,7 +17,7 @@ class LearnerFilters(FlaskForm):
     class Meta:
         csrf = False  # a search form: it reads, never writes
 
-    q = SearchField("Name or email", validators=[Optional()])
+    q = SearchField("Name, email or staff number", validators=[Optional()])
     unit = SelectField("Unit (and units within it)", coerce=bounded_int, validators=[Optional()])
     # Every choice field has a default that is one of its choices: a first visit, or a link that sets
     # only some filters (the dashboard's tiles), shows no error; only a wrong value does.

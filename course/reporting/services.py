@@ -130,6 +130,7 @@ def learning_gain(scope: Scope) -> list[GainRow]:
 EXPORT_HEADER = (
     "Name",
     "Email",
+    "Staff number",
     "Job role",
     "Unit",
     "Status",
@@ -144,6 +145,7 @@ EXPORT_HEADER = (
 class ExportRow(NamedTuple):
     name: str
     email: str
+    staff_number: str
     job_role: str
     unit: str
     status: str
@@ -166,6 +168,7 @@ def completion_rows(ctx: ReportContext) -> Iterator[ExportRow]:
         select(
             rows.c.name,
             rows.c.email,
+            rows.c.staff_number,
             rows.c.job_role,
             rows.c.unit_name,
             rows.c.status,
@@ -188,6 +191,7 @@ def completion_rows(ctx: ReportContext) -> Iterator[ExportRow]:
         yield ExportRow(
             name=row.name,
             email=row.email,
+            staff_number=row.staff_number or "",
             job_role=JobRole.label_for(row.job_role),
             unit=row.unit_name or "",
             status=row.status,
@@ -220,7 +224,13 @@ def learners(ctx: ReportContext, wanted: LearnerQuery) -> Select[Any]:
     query = select(rows)
     if wanted.search:
         needle = f"%{wanted.search.strip().lower()}%"
-        query = query.where(or_(func.lower(rows.c.name).like(needle), func.lower(rows.c.email).like(needle)))
+        query = query.where(
+            or_(
+                func.lower(rows.c.name).like(needle),
+                func.lower(rows.c.email).like(needle),
+                func.lower(rows.c.staff_number) == wanted.search.strip().lower(),
+            )
+        )
     if wanted.unit_id:
         unit = db.session.get(OrgUnit, wanted.unit_id)
         query = query.where(rows.c.unit_id.in_(units_under(unit.path if unit else "/none/")))
