@@ -158,6 +158,7 @@ def page_paths(role: str) -> list[str]:
     staff = ["/admin/", "/admin/learners", "/admin/reminders", "/admin/learning-gain"]
     admin = [
         "/admin/people",
+        "/admin/invitations",
         "/admin/import",
         "/admin/assignments",
         "/admin/settings",
@@ -165,7 +166,7 @@ def page_paths(role: str) -> list[str]:
         "/admin/audit",
     ]
     return {
-        "anonymous": ["/sign-in", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing"],
+        "anonymous": ["/sign-in", "/forgotten-password", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing"],
         "learner": learner,
         "manager": learner + staff,
         "admin": learner + staff + admin,
