@@ -19,6 +19,7 @@ from course.quizzes.services import item_analysis as analyse
 from course.records import services as records
 from course.reporting import bp, services
 from course.reporting.forms import LearnerFilters
+from course.reporting.rules import setup_steps
 from course.security import STAFF, roles_required
 from course.spreadsheet import csv_download, csv_lines
 
@@ -31,8 +32,10 @@ def dashboard() -> str:
     ctx = services.viewer_context()
     since = add_months(ctx.today.replace(day=1), -11)
     summary = services.summary(ctx.scope, ctx.today, ctx.window_days)
+    steps = setup_steps(services.setup_facts()) if current_user.role == Role.ADMIN else ()
     return render_template(
         "admin/dashboard.html",
+        steps=steps if not all(step.done for step in steps) else (),
         overview=summary.overview,
         units=summary.units,
         roles=summary.roles,

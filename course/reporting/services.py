@@ -14,14 +14,26 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from course import org
+from course.auth.services import INVITE
 from course.extensions import db
-from course.models import ConfidenceRating, CourseCompletion, JobRole, OrgUnit, User
+from course.models import (
+    ORG_DEFAULTS,
+    AccountToken,
+    Assignment,
+    ConfidenceRating,
+    CourseCompletion,
+    JobRole,
+    OrgSettings,
+    OrgUnit,
+    Role,
+    User,
+)
 from course.people.rules import Scope
 from course.people.services import in_scope, units_under
 from course.progress.rules import add_months
 from course.progress.status import Status
 from course.reporting.queries import learner_rows, tallies
-from course.reporting.rules import Summary, Tally, summarise
+from course.reporting.rules import SetupFacts, Summary, Tally, summarise
 
 
 @dataclass(frozen=True)
@@ -251,4 +263,23 @@ def confidence_ratings(user: User) -> list[ConfidenceRating]:
             .where(ConfidenceRating.user_id == user.id)
             .order_by(ConfidenceRating.module_id)
         )
+    )
+
+
+def setup_facts() -> SetupFacts:
+    """The facts behind the first-run checklist: a handful of counts."""
+    saved = db.session.get(OrgSettings, 1)
+    invited = select(AccountToken.user_id).where(AccountToken.purpose == INVITE)
+    count = select(func.count()).select_from(User)
+    return SetupFacts(
+        named=saved is not None and saved.org_name != ORG_DEFAULTS["org_name"],
+        settings_saved=saved is not None,
+        contacts=saved is not None and bool(saved.safeguarding_lead_contact and saved.wellbeing_contact),
+        units=db.session.scalar(select(func.count()).select_from(OrgUnit)) or 0,
+        staff=db.session.scalar(count.where(User.role != Role.ADMIN)) or 0,
+        assignments=db.session.scalar(select(func.count()).select_from(Assignment)) or 0,
+        uninvited=db.session.scalar(
+            count.where(User.active.is_(True), User.password_hash.is_(None), User.id.not_in(invited))
+        )
+        or 0,
     )
