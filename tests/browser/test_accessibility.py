@@ -158,6 +158,7 @@ def page_paths(role: str) -> list[str]:
     staff = ["/admin/", "/admin/learners", "/admin/reminders", "/admin/learning-gain"]
     admin = [
         "/admin/people",
+        "/admin/units",
         "/admin/invitations",
         "/admin/import",
         "/admin/assignments",
