@@ -39,7 +39,10 @@ def people() -> tuple[str, int]:
 @roles_required(Role.ADMIN)
 def add_person() -> tuple[str, int]:
     form = _new_form()
-    if form.validate_on_submit():
+    if not form.unit.choices:  # rather than WTForms' "Invalid Choice: could not coerce"
+        form.validate_on_submit()
+        form.unit.errors = ["There are no units yet. Add the organisation's units first."]
+    elif form.validate_on_submit():
         try:
             user = services.add_person(
                 email=form.email.data or "",

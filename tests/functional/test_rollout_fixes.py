@@ -118,3 +118,15 @@ def test_create_admin_is_audited(runner, db):
         "role": "admin",
         "via": "create-admin",
     }
+
+
+def test_adding_a_person_before_any_unit_exists_says_what_to_do(web, make_user):
+    make_user("first@example.org", role=Role.ADMIN)
+    web.login("first@example.org")
+    assert "Add the organisation's units first" in text(web.get("/admin/people"))
+    response = web.submit(
+        "/admin/people", {"name": "Ann", "email": "ann@example.org", "job_role": "nurse", "role": "learner"}
+    )
+    page = text(response)
+    assert response.status_code == 422 and "could not coerce" not in page
+    assert "There are no units yet." in page
