@@ -20,6 +20,9 @@ from course.formatting import local_date, local_datetime
 from course.invitations.rules import INVITE, RESET, account_mail, invitation_state
 from course.mail import mail, queue_mails
 from course.models import AccountToken, OutboxMessage, User
+from course.outbox.services import enqueue, handles
+
+RESET_REQUESTED = "account.reset"  # an outbox topic: a "Forgotten your password?" request
 
 
 @dataclass(frozen=True)
@@ -159,17 +162,25 @@ def send_link(user: User, *, issued_by: User | None) -> str:
 
 
 def request_reset(email: str) -> None:
-    """ "Forgotten your password?": e-mail a link to the account with this address, if there is an
-    active one; commit. Either way the same kind of work is done (a lookup, writes, a commit) and the
-    caller answers the same, so the page never tells a stranger which addresses have accounts."""
-    user = accounts.find_user_by_email(email)
-    if user is not None and user.active:
-        purpose = INVITE if user.password_hash is None else RESET
-        _send_links([user], purpose, issued_by=None)
-        record("account.reset_requested", subject=f"user:{user.id}", actor=user)
-    else:
-        record("account.reset_requested", subject="", known=False)
+    """ "Forgotten your password?": note the request in the outbox and commit; `outbox send` then
+    e-mails a link if the address has an active account (see send_requested_link).
+
+    The request does the same work whatever the address (one outbox row, one audit event, a commit,
+    no lookup), and the caller answers the same, so neither the page nor its timing tells a stranger
+    which addresses have accounts."""
+    enqueue(RESET_REQUESTED, {"email": accounts.normalise_email(email)})
+    record("account.reset_requested")
     db.session.commit()
+
+
+@handles(RESET_REQUESTED)
+def send_requested_link(payload: dict[str, Any]) -> None:
+    """Deliver a reset request: a link (an invitation for someone without a password yet) to the
+    active account with the address, if there is one; nothing otherwise. Added to the delivery's
+    transaction; the e-mail goes out on the next delivery run."""
+    user = accounts.find_user_by_email(str(payload.get("email", "")))
+    if user is not None and user.active:
+        _send_links([user], INVITE if user.password_hash is None else RESET, issued_by=None)
 
 
 def _send_links(people: Sequence[User], purpose: str, issued_by: User | None) -> None:
