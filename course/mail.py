@@ -145,6 +145,14 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def public_link(endpoint: str, **values: Any) -> str:
+    """A full link for an e-mail, on the course's public address (PUBLIC_BASE_URL), never on a request's
+    Host header: a link in an e-mail must not point wherever a forged request said."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    base: str = current_app.config["PUBLIC_BASE_URL"]
+    return base.rstrip("/") + path
+
+
 def mail(
     *, to: str, subject: str, body: str, cc: Iterable[str] = (), html: str | None = None
 ) -> dict[str, Any]:

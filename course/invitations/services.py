@@ -18,7 +18,7 @@ from course.database import utcnow
 from course.extensions import db
 from course.formatting import local_date, local_datetime
 from course.invitations.rules import INVITE, RESET, account_mail, invitation_state
-from course.mail import mail, queue_mails
+from course.mail import mail, public_link, queue_mails
 from course.models import AccountToken, OutboxMessage, User
 from course.outbox.services import enqueue, handles
 
@@ -211,9 +211,5 @@ def _send_links(people: Sequence[User], purpose: str, issued_by: User | None) ->
 
 
 def link_for(purpose: str, token: str) -> str:
-    """The full link, on the course's public address (PUBLIC_BASE_URL), never on a request's Host
-    header: a link in an e-mail must not point wherever a forged request said."""
     endpoint = "auth.accept_invitation" if purpose == INVITE else "auth.reset_password"
-    path = current_app.url_map.bind("localhost").build(endpoint, {"token": token})
-    base: str = current_app.config["PUBLIC_BASE_URL"]
-    return base.rstrip("/") + path
+    return public_link(endpoint, token=token)

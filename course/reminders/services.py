@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Row, Select, and_, func, insert, or_, select
 
 from course import org
 from course.audit import record
 from course.extensions import db
-from course.mail import mail, queue_mails
+from course.mail import mail, public_link, queue_mails
 from course.models import OrgSettings, ReminderLog, Role, User
 from course.org import parse_stages
 from course.people.rules import Scope
@@ -101,7 +100,7 @@ def send_reminders(
     report.digests = [_digest_item(manager, lines) for manager, lines in summaries.items()]
     if dry_run:
         return report
-    link = course_link()
+    link = public_link("learning.home")
     logs: list[dict[str, Any]] = []
     mails: list[dict[str, Any]] = []
     for row, kind in planned:
@@ -117,7 +116,7 @@ def send_reminders(
         )
         mails.append(mail(to=row.email, subject=subject, body=body, cc=[m.email for m in copied]))
         logs.append({"user_id": row.user_id, "kind": kind, "manager_copied": bool(copied), "sent_on": today})
-    report_link = link.rstrip("/") + "/admin/learners"
+    report_link = public_link("reporting.learners")
     for manager, lines in summaries.items():
         subject, body = digest_text(manager=manager.name, lines=lines, link=report_link, settings=settings)
         mails.append(mail(to=manager.email, subject=subject, body=body))
@@ -230,12 +229,6 @@ def managers_by_unit(unit_ids: set[int], *, can_sign_in: bool = False) -> dict[i
     for user_id, name, email, unit_id in db.session.execute(query):
         found.setdefault(unit_id, []).append(Manager(name, email, user_id))
     return found
-
-
-def course_link() -> str:
-    """The course's public address (PUBLIC_BASE_URL): never taken from a request's Host header."""
-    base: str = current_app.config["PUBLIC_BASE_URL"]
-    return base.rstrip("/") + "/"
 
 
 def _digest_item(manager: Manager, lines: Sequence[DigestLine]) -> DigestItem:
