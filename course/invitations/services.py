@@ -196,9 +196,9 @@ def _send_links(people: Sequence[User], purpose: str, issued_by: User | None) ->
     expires = utcnow() + valid
     valid_until = local_date(expires) if purpose == INVITE else local_datetime(expires)
     accounts.retire_unused([person.id for person in people], purpose)
+    tokens = accounts.add_tokens([person.id for person in people], purpose, valid, issued_by)
     mails = []
-    for person in people:
-        token = accounts.add_token(person.id, purpose, valid, issued_by)
+    for person, token in zip(people, tokens, strict=True):
         text = account_mail(
             purpose=purpose,
             name=person.name,
