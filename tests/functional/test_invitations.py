@@ -268,3 +268,22 @@ class TestReminderSettings:
     def test_bad_values_are_explained(self, people, web, field, value, message):
         response = web.submit("/admin/settings", {**self.BASE_SETTINGS, field: value})
         assert response.status_code == 422 and message in text(response)
+
+
+def test_inviting_takes_the_same_statements_for_more_people(app, people, make_user):
+    def statements():
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(database.engine, "before_cursor_execute", listener)
+        try:
+            with app.test_request_context():
+                sent = invite_pending(issued_by=None)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", listener)
+        return len(sent), len(seen)
+
+    few = statements()
+    for n in range(12):
+        make_user(f"later{n}@example.org", password=None)
+    many = statements()
+    assert (few[0], many[0]) == (3, 12) and few[1] == many[1]
