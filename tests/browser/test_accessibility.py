@@ -167,7 +167,14 @@ def page_paths(role: str) -> list[str]:
         "/admin/audit",
     ]
     return {
-        "anonymous": ["/sign-in", "/forgotten-password", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing"],
+        "anonymous": [
+            "/sign-in",
+            "/forgotten-password",
+            "/support",
+            "/accessibility",
+            "/verify/NOPE-NOPE-NOPE-NOPE",
+            "/missing",
+        ],
         "learner": learner,
         "manager": learner + staff,
         "admin": learner + staff + admin,
