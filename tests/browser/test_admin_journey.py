@@ -28,7 +28,7 @@ def test_admin_imports_assigns_reports_and_exports(
     axe(page)
     staff = tmp_path / "staff.csv"
     staff.write_text(STAFF_CSV, encoding="utf-8")
-    page.get_by_label("CSV file (saved as CSV UTF-8)").set_input_files(str(staff))
+    page.get_by_label("File (CSV or Excel workbook)").set_input_files(str(staff))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_text("3 to add, 0 to update, 0 unchanged.")).to_be_visible()
     axe(page)
