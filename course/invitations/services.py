@@ -31,6 +31,7 @@ class InvitationRow:
     name: str
     email: str
     state: str
+    can_sign_in: bool  # has a password: a new link is a reset
     invited_at: datetime | None
     accepted_at: datetime | None
     expires_at: datetime | None
@@ -89,6 +90,7 @@ def as_rows(rows: Sequence[Any]) -> list[InvitationRow]:
                 expires_at=row.expires_at,
                 now=now,
             ),
+            can_sign_in=row.has_password,
             invited_at=row.created_at,
             accepted_at=row.used_at if row.has_password else None,
             expires_at=row.expires_at,

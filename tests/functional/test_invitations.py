@@ -287,3 +287,15 @@ def test_inviting_takes_the_same_statements_for_more_people(app, people, make_us
         make_user(f"later{n}@example.org", password=None)
     many = statements()
     assert (few[0], many[0]) == (3, 12) and few[1] == many[1]
+
+
+def test_no_link_for_a_deactivated_person_or_someone_who_does_not_exist(app, people, web, db):
+    person = people["new"][0]
+    person.active = False
+    db.add(person)
+    db.commit()
+    response = web.submit(
+        "/admin/invitations", {}, action=f"/admin/invitations/{person.id}/send", follow_redirects=True
+    )
+    assert "deactivated: reactivate it first" in text(response) and mail_count(db) == 0
+    assert web.submit("/admin/invitations", {}, action="/admin/invitations/999999/send").status_code == 404
