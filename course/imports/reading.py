@@ -16,9 +16,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError
 
 from charset_normalizer import from_bytes
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 UNREADABLE = (
     "the file's characters cannot be read. Save the file as CSV UTF-8 (in Excel: Save As, then "
@@ -31,6 +33,8 @@ NOT_A_WORKBOOK = (
 XLSX_MAGIC = b"PK\x03\x04"  # a workbook is a zip archive
 ENCODINGS = {"utf_8": "UTF-8", "cp1252": "Windows-1252"}
 DELIMITERS = {",": "comma", ";": "semicolon"}
+# What openpyxl raises for a damaged workbook, whether opening it or reading its rows.
+BROKEN = (zipfile.BadZipFile, ParseError, KeyError, ValueError, TypeError, OSError)
 
 
 @dataclass(frozen=True)
@@ -107,14 +111,18 @@ def _workbook_rows(data: bytes) -> tuple[str, Iterator[list[str]]]:
     """The first sheet's name and its rows as text (dates as YYYY-MM-DD), read in read-only mode."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        sheet = book.worksheets[0]
+    except (InvalidFileException, IndexError, *BROKEN) as error:
         raise BadFile(RowError(1, NOT_A_WORKBOOK)) from error
-    sheet = book.worksheets[0]
 
     def rows() -> Iterator[list[str]]:
+        number = 1
         try:
             for values in sheet.iter_rows(values_only=True):
                 yield [_cell_text(value) for value in values]
+                number += 1
+        except BROKEN as error:
+            raise BadFile(RowError(number, NOT_A_WORKBOOK)) from error
         finally:
             book.close()
 

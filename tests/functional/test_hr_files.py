@@ -4,6 +4,7 @@ roles changed only when asked; an audit event for every person; the largest uplo
 import io
 import re
 import time
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -361,3 +362,29 @@ class TestWebImport:
         assert "Units to create" in page and f"{TRUST} / Ward 1" in page
         assert "People to deactivate (1)" in page and "Lee Leaver (leaver@example.org)" in page
         assert db.scalar(select(OrgUnit.id).where(OrgUnit.name == "Ward 1")) is None
+
+
+def damaged_workbook():
+    good = xlsx([("email",), ("a@example.org",)])
+    source = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for name in source.namelist():
+            content = source.read(name)
+            damaged.writestr(
+                name, content[: len(content) // 2] if name.startswith("xl/worksheets/") else content
+            )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"PK\x03\x04 not really a zip", id="not a zip"),
+        pytest.param(damaged_workbook(), id="damaged sheet"),
+        pytest.param(xlsx([])[:200], id="cut short"),
+    ],
+)
+def test_a_damaged_workbook_is_explained_not_a_server_error(data):
+    read = read_table(data, required=("email",), optional=(), max_rows=10)
+    assert read.rows == [] and "cannot be opened" in read.errors[0].message
