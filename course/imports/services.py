@@ -442,8 +442,10 @@ def apply_people_import(
             if row.action == "create"
         ]
         for batch in chunks(added):
-            created = db.session.execute(insert(User).returning(User.id, User.email), list(batch))
-            new_ids = {email: user_id for user_id, email in created}
+            # A plain executemany, then the new ids by email: faster than RETURNING on every row.
+            db.session.connection().execute(insert(User.__table__), list(batch))  # type: ignore[arg-type]
+            emails = [person["email"] for person in batch]
+            new_ids = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
             audit.extend(
                 "person.created",
                 ((new_ids[person["email"]], _created_details(person)) for person in batch),
