@@ -246,7 +246,7 @@ def _match(
     if by_number is None and person.staff_number and by_email is not None and by_email["staff_number"]:
         message = (
             f"{person.email} has the staff number {by_email['staff_number']} in the course, not "
-            f"{person.staff_number}. Correct the file, or change the number on the person's page first"
+            f"{person.staff_number}. Correct the file, or change the number on the person's edit page first"
         )
         errors.append(RowError(person.row, message))
         return _NO_MATCH
@@ -445,7 +445,9 @@ def apply_people_import(
             # A plain executemany, then the new ids by email: faster than RETURNING on every row.
             db.session.connection().execute(insert(User.__table__), list(batch))  # type: ignore[arg-type]
             emails = [person["email"] for person in batch]
-            new_ids = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
+            new_ids = dict(
+                db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all()
+            )
             audit.extend(
                 "person.created",
                 ((new_ids[person["email"]], _created_details(person)) for person in batch),

@@ -39,6 +39,11 @@ class PersonForm(FlaskForm):
 
 
 class EditPersonForm(PersonForm):
+    staff_number = StringField(
+        "Staff number",
+        validators=[Length(max=40, message="Shorten the staff number to 40 characters or fewer.")],
+        description="The HR system's number for the person, if any: imports find people by it.",
+    )
     active = BooleanField(
         "Account active", description="A deactivated person cannot sign in. Their records are kept."
     )
@@ -56,6 +61,7 @@ class EditPersonForm(PersonForm):
                 "job_role": person.job_role,
                 "role": person.role,
                 "unit": person.unit_id,
+                "staff_number": person.staff_number or "",
                 "active": person.active,
             }
         )
@@ -68,6 +74,7 @@ class EditPersonForm(PersonForm):
             "job_role": self.job_role.data,
             "role": self.role.data,
             "unit_id": self.unit.data,
+            "staff_number": (self.staff_number.data or "").strip() or None,
             "active": bool(self.active.data),
         }
 

@@ -73,6 +73,8 @@ def edit_person(user_id: int) -> str | Response | tuple[str, int]:
                 services.update_person(person, form.changes())
             except services.EmailTaken as error:
                 form.email.errors = [str(error)]
+            except services.StaffNumberTaken as error:
+                form.staff_number.errors = [str(error)]
             else:
                 flash(f"{person.name}'s details are saved.", "success")
                 return redirect(url_for("reporting.learner", user_id=person.id))

@@ -31,6 +31,11 @@ class EmailTaken(ValueError):
         super().__init__(f"An account with the email {email} already exists.")
 
 
+class StaffNumberTaken(ValueError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"Someone else has the staff number {number}.")
+
+
 def add_unit(name: str, kind: str, parent: OrgUnit | None = None) -> OrgUnit:
     unit = OrgUnit(name=name, kind=kind, parent=parent)
     db.session.add(unit)
@@ -85,6 +90,9 @@ def update_person(person: User, new: dict[str, Any]) -> dict[str, dict[str, obje
     taken = db.session.scalar(select(User.id).where(User.email == email, User.id != person.id))
     if taken is not None:
         raise EmailTaken(email)
+    number = new.get("staff_number")
+    if number and db.session.scalar(select(User.id).where(User.staff_number == number, User.id != person.id)):
+        raise StaffNumberTaken(str(number))
     new = {**new, "email": email, "name": str(new["name"]).strip()}
     changes = {k: {"from": getattr(person, k), "to": v} for k, v in new.items() if getattr(person, k) != v}
     for key, value in new.items():

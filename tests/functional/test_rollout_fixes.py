@@ -130,3 +130,25 @@ def test_adding_a_person_before_any_unit_exists_says_what_to_do(web, make_user):
     page = text(response)
     assert response.status_code == 422 and "could not coerce" not in page
     assert "There are no units yet." in page
+
+
+def test_the_staff_number_is_edited_and_kept_unique(admin, make_user, units, db):
+    pat = make_user("pat@example.org", name="Pat", unit=units["ward"])
+    other = make_user("other@example.org", unit=units["ward"])
+    other.staff_number = "E7"
+    db.commit()
+    fields = {
+        "name": "Pat",
+        "email": "pat@example.org",
+        "job_role": "teacher",
+        "role": "learner",
+        "unit": units["ward"].id,
+        "active": "y",
+    }
+    taken = admin.submit(f"/admin/people/{pat.id}/edit", {**fields, "staff_number": "E7"})
+    assert taken.status_code == 422 and "Someone else has the staff number E7." in text(taken)
+    saved = admin.submit(f"/admin/people/{pat.id}/edit", {**fields, "staff_number": " E8 "})
+    assert saved.status_code == 302
+    db.expire_all()
+    assert db.get(User, pat.id).staff_number == "E8"
+    assert 'value="E8"' in text(admin.get(f"/admin/people/{pat.id}/edit"))
