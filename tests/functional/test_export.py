@@ -147,5 +147,7 @@ def test_the_command_writes_a_file(app, people, runner, tmp_path):
     result = runner.invoke(args=["export-completions", "--output", str(target)])
     assert result.exit_code == 0, result.output
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfName,Email,Staff number,Job role,") and b"ABCD-EFGH-JKLM-NPQR" in data
+    assert (
+        data.startswith(b"\xef\xbb\xbfName,Email,Staff number,Job role,") and b"ABCD-EFGH-JKLM-NPQR" in data
+    )
     assert set(parse(data.decode("utf-8"))) >= {"done@example.org", "late@example.org"}
