@@ -388,3 +388,35 @@ def damaged_workbook():
 def test_a_damaged_workbook_is_explained_not_a_server_error(data):
     read = read_table(data, required=("email",), optional=(), max_rows=10)
     assert read.rows == [] and "cannot be opened" in read.errors[0].message
+
+
+class TestWebRoles:
+    @pytest.fixture
+    def signed_in(self, web, admin):
+        web.login("admin@example.org")
+        return web
+
+    def test_roles_change_only_with_the_box_ticked_and_never_the_importers(
+        self, signed_in, db, make_user, trust
+    ):
+        make_user("lee@example.org", unit=trust)
+        data = f"email,name,job_role,unit_path,role\nlee@example.org,Test Person,teacher,{TRUST},admin\n".encode()
+        upload = TestWebImport.upload
+        page = text(upload(self, signed_in, data))
+        assert (
+            "0 to update, 1 unchanged" in page
+            and "Roles of people already in the course are not changed" in page
+        )
+        page = text(upload(self, signed_in, data, update_roles=True))
+        assert "1 to update" in page and "role: learner → admin" in page
+        signed_in.submit("/admin/import", {"upload": kept_id(page)}, action="/admin/import/confirm")
+        assert people(db)["lee@example.org"].role == Role.ADMIN
+        (event,) = events(db, "person.updated")
+        assert event.details["changes"] == {"role": {"from": "learner", "to": "admin"}}
+        demote = (
+            f"email,name,job_role,unit_path,role\nadmin@example.org,Test Person,teacher,{TRUST},learner\n"
+        )
+        refused = upload(self, signed_in, demote.encode(), update_roles=True)
+        assert refused.status_code == 422 and "you cannot remove your own administrator access" in text(
+            refused
+        )
