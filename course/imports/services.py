@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import has_request_context, request
 from sqlalchemy import Executable, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from course import org
-from course.audit import record
+from course.audit import record, record_each
 from course.database import utcnow
 from course.extensions import db
 from course.imports.reading import RowError, read_table
@@ -46,7 +45,7 @@ from course.imports.rules import (
     unit_paths,
     units_to_create,
 )
-from course.models import AuditEvent, CourseCompletion, ImportUpload, OrgUnit, Role, User
+from course.models import CourseCompletion, ImportUpload, OrgUnit, Role, User
 from course.people.services import add_unit
 from course.records.services import new_certificate_code
 
@@ -433,14 +432,14 @@ def apply_people_import(
     _refuse_errors(plan.errors)
     counts = plan.counts
     today = org.today()
-    audit = _AuditRows(actor)
     with _all_or_nothing(PEOPLE_CONFLICT):
-        unit_ids = _create_units(plan.new_units, audit)
+        unit_ids = _create_units(plan.new_units, actor)
         added = [
             {"password_hash": None, **_person(row, unit_ids), "started_on": row.started_on or today}
             for row in plan.rows
             if row.action == "create"
         ]
+        created: list[tuple[str, dict[str, Any]]] = []
         for batch in chunks(added):
             # A plain executemany, then the new ids by email: faster than RETURNING on every row.
             db.session.connection().execute(insert(User.__table__), list(batch))  # type: ignore[arg-type]
@@ -448,10 +447,7 @@ def apply_people_import(
             new_ids = dict(
                 db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all()
             )
-            audit.extend(
-                "person.created",
-                ((new_ids[person["email"]], _created_details(person)) for person in batch),
-            )
+            created.extend((f"user:{new_ids[person['email']]}", _created_details(person)) for person in batch)
             if progress is not None:
                 progress(len(batch))
         changed = [row for row in plan.rows if row.action == "update"]
@@ -464,10 +460,14 @@ def apply_people_import(
             )
         for ids in chunks(left):
             db.session.execute(update(User).where(User.id.in_(ids)).values(active=False))
-        audit.extend("person.updated", ((row.user_id, {"changes": row.audit}) for row in changed))
+        record_each("person.created", created, actor=actor)
+        record_each(
+            "person.updated",
+            ((f"user:{row.user_id}", {"changes": row.audit}) for row in changed),
+            actor=actor,
+        )
         deactivated = {"changes": {"active": {"from": True, "to": False}}, "reason": "not in the file (sync)"}
-        audit.extend("person.deactivated", ((user_id, deactivated) for user_id in left))
-        audit.write()
+        record_each("person.deactivated", ((f"user:{user_id}", deactivated) for user_id in left), actor=actor)
         record(
             "people.imported",
             actor=actor,
@@ -482,37 +482,7 @@ def apply_people_import(
     return counts
 
 
-class _AuditRows:
-    """One audit event per person, gathered and inserted in bulk like the people themselves."""
-
-    def __init__(self, actor: User | None) -> None:
-        self.actor_id = actor.id if actor else None
-        self.ip = (request.remote_addr or "") if has_request_context() else ""
-        self.rows: list[dict[str, Any]] = []
-
-    def extend(
-        self, action: str, events: Iterable[tuple[object, dict[str, Any]]], kind: str = "user"
-    ) -> None:
-        at = utcnow()
-        self.rows.extend(
-            {
-                "at": at,
-                "actor_id": self.actor_id,
-                "action": action,
-                "subject": f"{kind}:{subject}",
-                "details": details,
-                "ip": self.ip,
-            }
-            for subject, details in events
-        )
-
-    def write(self) -> None:
-        statement = insert(AuditEvent.__table__)  # type: ignore[arg-type]  # Core: no per-row ORM work
-        for batch in chunks(self.rows):
-            db.session.connection().execute(statement, list(batch))
-
-
-def _create_units(paths: Sequence[str], audit: _AuditRows) -> dict[str, int]:
+def _create_units(paths: Sequence[str], actor: User | None) -> dict[str, int]:
     """Create the planned units, parents first; path key -> new unit id."""
     existing = unit_lookup(unit_paths(db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.path))))
     ids: dict[str, int] = {key: unit_id for key, unit_id in existing.items() if unit_id is not None}
@@ -523,7 +493,7 @@ def _create_units(paths: Sequence[str], audit: _AuditRows) -> dict[str, int]:
         parent = db.session.get(OrgUnit, ids[parent_key]) if parent_key else None
         unit = add_unit(names[-1], kind_at_depth(len(names) - 1), parent)
         ids[key] = unit.id
-        audit.extend("unit.created", [(unit.id, {"name": unit.name, "path": path})], kind="unit")
+        record("unit.created", subject=f"unit:{unit.id}", actor=actor, name=unit.name, path=path)
     return ids
 
 
