@@ -50,6 +50,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOCKOUT_MINUTES": int(os.environ.get("LOCKOUT_MINUTES", 15)),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", 7)),
         "RESET_HOURS": int(os.environ.get("RESET_HOURS", 24)),
+        # "Forgotten your password?": requests about one address, wherever they come from.
+        "RESET_EMAIL_RATE_LIMIT": os.environ.get("RESET_EMAIL_RATE_LIMIT", "5 per hour"),
         "QUIZ_ATTEMPT_HOURS": int(os.environ.get("QUIZ_ATTEMPT_HOURS", 24)),
         "QUIZ_DAILY_ATTEMPT_LIMIT": int(os.environ.get("QUIZ_DAILY_ATTEMPT_LIMIT", 0)),
         "ORG_TIMEZONE": os.environ.get("ORG_TIMEZONE", "Europe/London"),

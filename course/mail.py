@@ -15,9 +15,9 @@ from email.utils import getaddresses
 from types import TracebackType
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
-from course.outbox.services import Refuse, Retry, enqueue, handles
+from course.outbox.services import Refuse, Retry, enqueue, enqueue_many, handles
 
 MAIL = "mail"
 
@@ -145,9 +145,29 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def public_link(endpoint: str, **values: Any) -> str:
+    """A full link for an e-mail, on the course's public address (PUBLIC_BASE_URL), never on a request's
+    Host header: a link in an e-mail must not point wherever a forged request said."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    base: str = current_app.config["PUBLIC_BASE_URL"]
+    return base.rstrip("/") + path
+
+
+def mail(
+    *, to: str, subject: str, body: str, cc: Iterable[str] = (), html: str | None = None
+) -> dict[str, Any]:
+    """One e-mail as queue_mails takes it."""
+    return {"to": to, "subject": subject, "body": body, "cc": list(cc), "html": html}
+
+
 def queue_mail(*, to: str, subject: str, body: str, cc: Iterable[str] = (), html: str | None = None) -> None:
     """Send an e-mail through the outbox: saved with the caller's transaction, delivered and retried."""
-    enqueue(MAIL, {"to": to, "subject": subject, "body": body, "cc": list(cc), "html": html})
+    enqueue(MAIL, mail(to=to, subject=subject, body=body, cc=cc, html=html))
+
+
+def queue_mails(mails: list[dict[str, Any]]) -> None:
+    """queue_mail for many e-mails (each built with `mail`), in one statement however many there are."""
+    enqueue_many(MAIL, mails)
 
 
 @handles(MAIL)
@@ -165,11 +185,3 @@ def _deliver(payload: dict[str, Any]) -> None:
             )
     except MailError as error:
         raise (Refuse if error.permanent else Retry)(str(error)) from error
-
-
-def course_link() -> str:
-    """The course's address for links in e-mails, from a request or from PUBLIC_BASE_URL."""
-    if has_request_context():
-        return url_for("learning.home", _external=True)
-    base: str = current_app.config["PUBLIC_BASE_URL"]
-    return base.rstrip("/") + "/"

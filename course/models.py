@@ -56,6 +56,8 @@ class OrgUnit(Base):
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     path: Mapped[str] = mapped_column(String(400), default="", index=True)
+    # A retired unit keeps its people and records but is no longer offered in forms or imports.
+    retired_at: Mapped[datetime | None]
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side="OrgUnit.id")
 
@@ -70,6 +72,9 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER)
     job_role: Mapped[str] = mapped_column(String(30), default=JobRole.OTHER, index=True)  # report filter
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # The HR system's number for the person (unique in the organisation); imports match on it first.
+    staff_number: Mapped[str | None] = mapped_column(String(40), unique=True, index=True)
+    started_on: Mapped[date | None]  # the first day in post: relative due dates count from it
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
@@ -127,6 +132,7 @@ ORG_DEFAULTS: dict[str, Any] = {
     "reminder_interval_days": 7,
     "expiring_window_days": 30,
     "retake_review_after": 2,
+    "reminder_stages": "30,7,0",
 }
 
 
@@ -154,6 +160,8 @@ class OrgSettings(Base):
     retake_review_after: Mapped[int] = mapped_column(
         default=ORG_DEFAULTS["retake_review_after"], server_default="2"
     )
+    # The days before a due date or an expiry on which a reminder goes out ("30,7,0"), largest first.
+    reminder_stages: Mapped[str] = mapped_column(String(40), default=ORG_DEFAULTS["reminder_stages"])
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @classmethod
@@ -285,7 +293,9 @@ class Assignment(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
     job_role: Mapped[str | None] = mapped_column(String(30), index=True)
-    due_on: Mapped[date]
+    # A fixed date, or a number of days from each person's start date (User.started_on); one of them.
+    due_on: Mapped[date | None]
+    within_days: Mapped[int | None]
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -342,8 +352,10 @@ class ReminderLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))  # overdue | expiring
+    kind: Mapped[str] = mapped_column(String(20))  # overdue | due-N | expiry-N | digest (| expiring)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The organisation's day the reminder was for: what "sent once per stage" and "weekly" count in.
+    sent_on: Mapped[date] = mapped_column(index=True)
     manager_copied: Mapped[bool] = mapped_column(default=False)
 
 
@@ -486,3 +498,17 @@ class SsoSettings(Base):
     linked_password_sign_in: Mapped[bool] = mapped_column(default=True)
     default_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ImportUpload(Base):
+    """A file an administrator uploaded and is previewing: kept on the server until they confirm the
+    import (then removed), for their eyes only, and for an hour at most."""
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, unguessable
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # people | completions
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -13,6 +13,16 @@ from course.people.services import add_unit, create_user
 
 PASSWORD = "correct horse battery staple"
 ZONE = "Europe/London"  # the test app's ORG_TIMEZONE
+# Every field the settings page requires, with ordinary values: tests post it with the fields they test.
+SETTINGS_FORM = {
+    "org_name": "Northfield",
+    "region": "UK",
+    "certificate_months": "12",
+    "expiring_window_days": "30",
+    "reminder_interval_days": "7",
+    "retake_review_after": "2",
+    "reminder_stages": "30,7,0",
+}
 
 
 def today() -> date:

@@ -7,11 +7,11 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import CursorResult
 
 from course.accounts.passwords import hash_password, needs_rehash, verify_password
-from course.audit import record
+from course.audit import record, record_many
 from course.database import utcnow
 from course.extensions import db
 from course.models import AccountToken, User
@@ -75,29 +75,52 @@ def _digest(token: str) -> str:
 
 
 def issue_token(user: User, purpose: str, valid_for: timedelta, issued_by: User | None) -> str:
-    """Create a single-use link token; only its hash is stored, so a database leak reveals no link."""
-    token = secrets.token_urlsafe(32)
-    # A new link replaces any unused one of the same purpose.
-    for old in db.session.scalars(
-        select(AccountToken).where(
-            AccountToken.user_id == user.id,
+    """Create a single-use link token and commit; only its hash is stored, so a database leak reveals
+    no link. A new link replaces any unused one of the same purpose."""
+    retire_unused([user.id], purpose)
+    token = add_token(user.id, purpose, valid_for, issued_by)
+    db.session.commit()
+    return token
+
+
+def retire_unused(user_ids: list[int], purpose: str) -> None:
+    """End the unused links of `purpose` of these people, in one statement (the caller commits)."""
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id.in_(user_ids),
             AccountToken.purpose == purpose,
             AccountToken.used_at.is_(None),
         )
-    ):
-        old.used_at = utcnow()
-    db.session.add(
-        AccountToken(
-            user_id=user.id,
-            purpose=purpose,
-            token_hash=_digest(token),
-            expires_at=utcnow() + valid_for,
-            created_by_id=issued_by.id if issued_by else None,
-        )
+        .values(used_at=utcnow())
     )
-    record(f"account.{purpose}_issued", subject=f"user:{user.id}", actor=issued_by)
-    db.session.commit()
-    return token
+
+
+def add_token(user_id: int, purpose: str, valid_for: timedelta, issued_by: User | None) -> str:
+    """Add a new link token, and its audit event, to the caller's transaction; returns the token."""
+    return add_tokens([user_id], purpose, valid_for, issued_by)[0]
+
+
+def add_tokens(user_ids: list[int], purpose: str, valid_for: timedelta, issued_by: User | None) -> list[str]:
+    """add_token for many people, in two statements however many there are; the tokens in order."""
+    tokens = [secrets.token_urlsafe(32) for _ in user_ids]
+    if user_ids:
+        expires_at = utcnow() + valid_for
+        db.session.execute(
+            insert(AccountToken),
+            [
+                {
+                    "user_id": user_id,
+                    "purpose": purpose,
+                    "token_hash": _digest(token),
+                    "expires_at": expires_at,
+                    "created_by_id": issued_by.id if issued_by else None,
+                }
+                for user_id, token in zip(user_ids, tokens, strict=True)
+            ],
+        )
+        record_many(f"account.{purpose}_issued", [f"user:{user_id}" for user_id in user_ids], actor=issued_by)
+    return tokens
 
 
 class TokenProblem(Exception):

@@ -24,6 +24,7 @@ def assignments() -> str | Response | tuple[str, int]:
             label = services.assign(
                 target=form.target.data,
                 due_on=form.due_on.data,
+                within_days=form.within_days.data,
                 by=current_user,
                 unit_id=form.unit.data,
                 job_role=form.job_role.data,
@@ -31,7 +32,12 @@ def assignments() -> str | Response | tuple[str, int]:
             )
         except services.NoSuchTarget as problem:
             abort(400, str(problem))
-        flash(f"The course is assigned to {label}, due {form.due_on.data.strftime('%-d %B %Y')}.", "success")
+        due = (
+            form.due_on.data.strftime("%-d %B %Y")
+            if form.due_on.data
+            else f"within {form.within_days.data} days of starting"
+        )
+        flash(f"The course is assigned to {label}, due {due}.", "success")
         return redirect(url_for("assignments.assignments"))
     status = 422 if form.errors else 200
     return render_template(

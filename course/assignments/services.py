@@ -22,16 +22,24 @@ def all_assignments() -> list[Assignment]:
         db.session.scalars(
             select(Assignment)
             .options(selectinload(Assignment.unit), selectinload(Assignment.user))
-            .order_by(Assignment.due_on)
+            .order_by(Assignment.due_on, Assignment.within_days)
         )
     )
 
 
 def assign(
-    *, target: str, due_on: date, by: User, unit_id: int | None = None, job_role: str = "", email: str = ""
+    *,
+    target: str,
+    due_on: date | None,
+    by: User,
+    within_days: int | None = None,
+    unit_id: int | None = None,
+    job_role: str = "",
+    email: str = "",
 ) -> str:
-    """Assign the course to a unit (and the units within it), a job role or one person; returns who."""
-    assignment = Assignment(due_on=due_on, assigned_by_id=by.id)
+    """Assign the course to a unit (and the units within it), a job role or one person, due on a date
+    or within a number of days of each person's start date; returns who."""
+    assignment = Assignment(due_on=due_on, within_days=within_days, assigned_by_id=by.id)
     if target == "unit":
         unit = db.session.get(OrgUnit, unit_id) if unit_id is not None else None
         if unit is None:
@@ -45,12 +53,14 @@ def assign(
             raise NoSuchTarget("No account has that email.")
         assignment.user_id, label = person.id, person.email
     db.session.add(assignment)
-    record("assignment.created", subject=label, actor=by, due_on=due_on.isoformat())
+    due = {"due_on": due_on.isoformat()} if due_on else {"within_days": within_days}
+    record("assignment.created", subject=label, actor=by, **due)
     db.session.commit()
     return label
 
 
 def remove(assignment: Assignment) -> None:
-    record("assignment.deleted", subject=f"assignment:{assignment.id}", due_on=assignment.due_on.isoformat())
+    due = assignment.due_on.isoformat() if assignment.due_on else f"within {assignment.within_days} days"
+    record("assignment.deleted", subject=f"assignment:{assignment.id}", due_on=due)
     db.session.delete(assignment)
     db.session.commit()

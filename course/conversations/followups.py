@@ -23,7 +23,7 @@ from course.content.schema import Course, Question
 from course.conversations import rules
 from course.database import utcnow
 from course.extensions import db
-from course.mail import Mailer, MailError, course_link
+from course.mail import Mailer, MailError, public_link
 from course.models import (
     AttemptAnswer,
     CourseCompletion,
@@ -211,7 +211,7 @@ def send_invitations(today: date) -> InvitationReport:
     ).all()
     if not pending:
         return report
-    link = course_link().rstrip("/") + "/follow-up"
+    link = public_link("conversations.follow_up")
     settings = org.settings()
     try:
         with Mailer(current_app.config) as mailer:

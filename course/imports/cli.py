@@ -12,6 +12,7 @@ from course import org
 from course.imports.reading import RowError
 from course.imports.services import (
     ImportFailed,
+    PeopleOptions,
     apply_completions_import,
     apply_people_import,
     plan_completions_import,
@@ -28,27 +29,49 @@ DRY_RUN = click.option(
 @click.command("import-users")
 @click.argument("file", type=FILE)
 @DRY_RUN
+@click.option(
+    "--create-units", is_flag=True, help="Create the units named in unit_path that do not exist yet."
+)
+@click.option(
+    "--sync",
+    is_flag=True,
+    help="Deactivate the active people missing from the file (their records are kept).",
+)
+@click.option("--update-roles", is_flag=True, help="Let the role column change existing people's roles.")
 @with_appcontext
-def import_users(file: Path, dry_run: bool) -> None:
-    """Add or update people from a CSV file with the columns email, name, job_role, unit_path, role."""
-    plan = plan_people_import(file.read_bytes(), max_rows=MAX_ROWS)
+def import_users(file: Path, dry_run: bool, create_units: bool, sync: bool, update_roles: bool) -> None:
+    """Add or update people from a CSV or XLSX file with the columns email, name, job_role, unit_path
+    and optionally role, staff_number, start_date."""
+    options = PeopleOptions(create_units=create_units, sync=sync, update_roles=update_roles)
+    plan = plan_people_import(file.read_bytes(), max_rows=MAX_ROWS, options=options)
+    click.echo(f"Read as {plan.read_as}." if plan.read_as else "The file could not be read.")
     _stop_on(plan.errors)
+    for path in plan.new_units:
+        click.echo(f"unit to create: {path}")
+    for leaver in plan.leavers:
+        click.echo(f"to deactivate (not in the file): {leaver.email}")
+    for why in plan.kept:
+        click.echo(f"kept active: {why}")
+    planned = plan.counts
     if dry_run:
         for row in plan.rows:
             if row.action == "update":
                 click.echo(f"row {row.row}: update {row.email}: {'; '.join(row.changes)}")
-        planned = plan.counts
         click.echo(
             f"Dry run, nothing saved: {planned.created} to add, {planned.updated} to update, "
-            f"{planned.unchanged} unchanged."
+            f"{planned.unchanged} unchanged, {planned.deactivated} to deactivate, "
+            f"{planned.units_created} units to create."
         )
         return
-    with click.progressbar(length=plan.counts.created + plan.counts.updated, label="Saving people") as bar:
+    with click.progressbar(length=planned.created + planned.updated, label="Saving people") as bar:
         try:
             counts = apply_people_import(plan, actor=None, progress=bar.update)
         except ImportFailed as failed:
             raise click.ClickException(str(failed)) from None
-    click.echo(f"Added {counts.created}, updated {counts.updated}, unchanged {counts.unchanged}.")
+    click.echo(
+        f"Added {counts.created}, updated {counts.updated}, unchanged {counts.unchanged}, "
+        f"deactivated {counts.deactivated}, units created {counts.units_created}."
+    )
 
 
 @click.command("import-completions")

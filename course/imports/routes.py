@@ -1,9 +1,9 @@
-"""Importing people (and earlier completions) from a CSV file: upload, preview every row, confirm."""
+"""Importing people (and earlier completions) from a file: upload, preview every row, confirm.
+
+The uploaded file stays on the server between the preview and the confirmation (see keep_upload), so
+the confirmation carries only its id, whatever the file's size."""
 
 from __future__ import annotations
-
-import base64
-import binascii
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -15,9 +15,13 @@ from course.imports.forms import ConfirmForm, UploadForm
 from course.imports.services import (
     CompletionsPlan,
     ImportFailed,
+    PeopleOptions,
     PeoplePlan,
     apply_completions_import,
     apply_people_import,
+    discard_upload,
+    keep_upload,
+    kept_upload,
     plan_completions_import,
     plan_people_import,
 )
@@ -27,10 +31,10 @@ from course.security import roles_required
 MAX_WEB_ROWS = 20_000  # larger files: `flask --app course import-users`
 
 
-def _plan(kind: str, data: bytes) -> PeoplePlan | CompletionsPlan:
+def _plan(kind: str, data: bytes, options: PeopleOptions) -> PeoplePlan | CompletionsPlan:
     if kind == "completions":
         return plan_completions_import(data, max_rows=MAX_WEB_ROWS, today=org.today())
-    return plan_people_import(data, max_rows=MAX_WEB_ROWS)
+    return plan_people_import(data, max_rows=MAX_WEB_ROWS, options=options, actor=current_user)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -41,8 +45,11 @@ def import_people() -> str | tuple[str, int]:
         return render_template("admin/import.html", form=form), 422 if form.errors else 200
     data = form.file.data.read()
     kind = form.kind.data or "people"
-    plan = _plan(kind, data)
-    confirm = ConfirmForm(formdata=None, kind=kind, content=base64.b64encode(data).decode())
+    options = form.options() if kind == "people" else PeopleOptions()
+    plan = _plan(kind, data, options)
+    confirm = None
+    if not plan.errors:
+        confirm = ConfirmForm(formdata=None, upload=keep_upload(current_user, kind, options, data))
     return render_template("admin/import_preview.html", plan=plan, kind=kind, confirm=confirm), (
         422 if plan.errors else 200
     )
@@ -54,11 +61,13 @@ def confirm_import() -> Response:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400, "The import form was incomplete. Upload the file again.")
-    try:
-        data = base64.b64decode(form.content.data or "", validate=True)
-    except binascii.Error:
-        abort(400, "The import form was changed on its way. Upload the file again.")
-    plan = _plan(form.kind.data or "people", data)
+    kept = kept_upload(current_user, form.upload.data or "")
+    if kept is None:
+        flash("That upload has expired or was already imported. Upload the file again.", "error")
+        return redirect(url_for("imports.import_people"))
+    kind, options, data = kept
+    plan = _plan(kind, data, options)
+    discard_upload(form.upload.data or "")
     if plan.errors:  # the data changed since the preview: nothing is written
         flash("The file now has problems, so nothing was imported. Upload it again to see them.", "error")
         return redirect(url_for("imports.import_people"))
@@ -68,8 +77,11 @@ def confirm_import() -> Response:
             message = f"{added} earlier completion records imported."
         else:
             counts = apply_people_import(plan, current_user)
+            extra = {"deactivated": counts.deactivated, "units created": counts.units_created}
             message = (
-                f"Imported: {counts.created} added, {counts.updated} updated, {counts.unchanged} unchanged."
+                f"Imported: {counts.created} added, {counts.updated} updated, {counts.unchanged} unchanged"
+                + "".join(f", {n} {what}" for what, n in extra.items() if n)
+                + "."
             )
     except ImportFailed as failure:
         flash(f"Nothing was imported. {failure}", "error")

@@ -4,7 +4,7 @@ changes; and the chunks the work is done in."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -12,11 +12,13 @@ from email_validator import EmailNotValidError, validate_email
 
 from course.accounts.services import normalise_email
 from course.imports.reading import RowError, column_key
-from course.models import JobRole, Role
+from course.models import JobRole, Role, UnitKind
 from course.progress.rules import expiry_for
 
 CHUNK = 1000
 NAME_MAX = 200
+STAFF_NUMBER_MAX = 40
+PATH_MAX = 400
 VERSION_MAX = 40
 SEPARATOR = " / "
 ROLES = {"administrator": Role.ADMIN} | {role.value: role for role in Role}
@@ -131,14 +133,21 @@ def unit_lookup(paths: dict[int, str]) -> dict[str, int | None]:
     return found
 
 
-def parse_unit(value: str, units: dict[str, int | None]) -> int:
+def parse_unit(
+    value: str, units: dict[str, int | None], retired: frozenset[str] = frozenset(), create: bool = False
+) -> int | str:
+    """The unit's id; or, when missing units may be created, the path key of a unit to create."""
     if not value:
         raise BadCell("enter the unit_path, the unit names from the top separated by “ / ”")
     key = path_key(value)
+    if key in retired:
+        raise BadCell(f"the unit “{value}” is retired. Choose a current unit, or bring it back first")
     if key not in units:
+        if create and all(part.strip() for part in key.split(SEPARATOR)) and len(key) <= PATH_MAX:
+            return key
         raise BadCell(
             f"there is no unit “{value}”. Write the unit names from the top, separated by “ / ”, "
-            "like Trust / School / Department, or add the unit first"
+            "like Trust / School / Department, or add the unit first (or tick “create missing units”)"
         )
     unit_id = units[key]
     if unit_id is None:
@@ -146,20 +155,72 @@ def parse_unit(value: str, units: dict[str, int | None]) -> int:
     return unit_id
 
 
+def units_to_create(wanted: Iterable[str], existing: Iterable[str]) -> tuple[str, ...]:
+    """The path keys of the units to create so that every wanted path exists, parents first: each
+    wanted path and every missing unit above it."""
+    have = set(existing)
+    missing: set[str] = set()
+    for key in wanted:
+        parts = key.split(SEPARATOR)
+        for depth in range(1, len(parts) + 1):
+            prefix = SEPARATOR.join(parts[:depth])
+            if prefix not in have:
+                missing.add(prefix)
+    return tuple(sorted(missing, key=lambda key: (key.count(SEPARATOR), key)))
+
+
+def kind_at_depth(depth: int) -> str:
+    """The kind of a unit created by an import: the top is the organisation, then sites, departments."""
+    return (UnitKind.ORGANISATION, UnitKind.SITE)[depth] if depth < 2 else UnitKind.DEPARTMENT
+
+
+def parse_staff_number(value: str) -> str | None:
+    """The staff number, or None when blank (an existing person then keeps theirs)."""
+    if len(value) > STAFF_NUMBER_MAX:
+        raise BadCell(
+            f"the staff_number has {len(value)} characters. Shorten it to {STAFF_NUMBER_MAX} or fewer"
+        )
+    return value or None
+
+
+def parse_start_date(value: str) -> date | None:
+    """The first day in post, or None when blank."""
+    return parse_date(value, "start_date") if value else None
+
+
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     return (items[start : start + size] for start in range(0, len(items), size))
 
 
-def describe_changes(old: dict[str, Any], new: dict[str, Any], paths: dict[int, str]) -> tuple[str, ...]:
-    """What an update changes, for the preview: ("job role: Teacher → Nurse", ...)."""
-    shown: dict[str, Callable[[Any], str]] = {
-        "name": str,
-        "job_role": JobRole.label_for,
-        "role": str,
-        "unit_id": lambda unit_id: paths.get(unit_id, "none"),
+SHOWN: dict[str, Callable[[Any], str]] = {
+    "email": str,
+    "name": str,
+    "job_role": JobRole.label_for,
+    "role": str,
+    "staff_number": lambda number: number or "none",
+    "started_on": lambda day: str(day) if day else "none",
+}
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What an update changes, for the audit trail: {field: {"from": old, "to": new}}, dates as text."""
+
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date) else value
+
+    return {
+        field: {"from": plain(old[field]), "to": plain(value)}
+        for field, value in new.items()
+        if old[field] != value
     }
+
+
+def describe_changes(changes: dict[str, dict[str, Any]], paths: Mapping[int | str, str]) -> tuple[str, ...]:
+    """What an update changes, for the preview: ("job role: Teacher → Nurse", ...)."""
+    shown = {**SHOWN, "unit_id": lambda unit_id: paths.get(unit_id, "none")}
     return tuple(
-        f"{field.removesuffix('_id').replace('_', ' ')}: {show(old[field])} → {show(new[field])}"
-        for field, show in shown.items()
-        if old[field] != new[field]
+        f"{field.removesuffix('_id').replace('_', ' ')}: {shown[field](change['from'])} → "
+        f"{shown[field](change['to'])}"
+        for field, change in changes.items()
+        if field in shown
     )

@@ -16,6 +16,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from course.models import ORG_DEFAULTS
+from course.org import format_stages, parse_stages
 from course.records import rules
 
 REGIONS = [
@@ -89,8 +91,15 @@ class SettingsForm(FlaskForm):
         "Enter 0 to let learners retake a quiz straight away.",
     )
     reminder_interval_days = IntegerField(
-        "Days between reminders to the same person",
-        validators=[InputRequired("Enter a number of days."), *_whole(1, 90, "a number of days")],
+        "Days between overdue reminders to the same person",
+        validators=[InputRequired("Enter a number of days."), *_whole(7, 90, "a number of days")],
+        description="At least 7: an overdue reminder goes at most once a week.",
+    )
+    reminder_stages = StringField(
+        "Reminder days before a due date or expiry",
+        validators=[Length(max=40)],
+        description="Whole numbers of days, separated by commas; 0 is the day itself. Leave blank for "
+        "30, 7, 0.",
     )
     submit = SubmitField("Save settings")
 
@@ -103,6 +112,12 @@ class SettingsForm(FlaskForm):
                 self.logo_type = rules.logo_content_type(self.logo_bytes)
             except rules.LogoRefused as refused:
                 raise ValidationError(str(refused)) from refused
+
+    def validate_reminder_stages(self, field: StringField) -> None:
+        try:
+            field.data = format_stages(parse_stages(field.data or ORG_DEFAULTS["reminder_stages"]))
+        except ValueError as problem:
+            raise ValidationError(str(problem)) from None
 
     def validate_policy_url(self, field: URLField) -> None:
         if field.data and not field.data.startswith("https://"):

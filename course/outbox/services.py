@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from course.database import utcnow
 from course.extensions import db
@@ -42,6 +42,12 @@ def enqueue(topic: str, payload: dict[str, Any]) -> OutboxMessage:
     message = OutboxMessage(topic=topic, payload=payload)
     db.session.add(message)
     return message
+
+
+def enqueue_many(topic: str, payloads: list[dict[str, Any]]) -> None:
+    """enqueue for many messages at once, in one statement however many there are."""
+    if payloads:
+        db.session.execute(insert(OutboxMessage), [{"topic": topic, "payload": p} for p in payloads])
 
 
 @dataclass

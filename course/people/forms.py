@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from course.models import JobRole, Role
+from course.models import JobRole, Role, UnitKind, User
 
 ACCESS = [
     SelectChoice(Role.LEARNER.value, "Learner"),
@@ -39,10 +39,32 @@ class PersonForm(FlaskForm):
 
 
 class EditPersonForm(PersonForm):
+    staff_number = StringField(
+        "Staff number",
+        validators=[Length(max=40, message="Shorten the staff number to 40 characters or fewer.")],
+        description="The HR system's number for the person, if any: imports find people by it.",
+    )
     active = BooleanField(
         "Account active", description="A deactivated person cannot sign in. Their records are kept."
     )
     submit = SubmitField("Save changes")
+
+    @classmethod
+    def for_person(cls, person: User) -> EditPersonForm:
+        """The form filled from the person's columns. Built from `obj=person`, the field `unit` would
+        take the related OrgUnit object, which matches no choice, so no unit was selected and saving
+        moved the person to the first unit of the list."""
+        return cls(
+            data={
+                "name": person.name,
+                "email": person.email,
+                "job_role": person.job_role,
+                "role": person.role,
+                "unit": person.unit_id,
+                "staff_number": person.staff_number or "",
+                "active": person.active,
+            }
+        )
 
     def changes(self) -> dict[str, object]:
         """The fields an edit may change, as the person's attributes."""
@@ -52,5 +74,24 @@ class EditPersonForm(PersonForm):
             "job_role": self.job_role.data,
             "role": self.role.data,
             "unit_id": self.unit.data,
+            "staff_number": (self.staff_number.data or "").strip() or None,
             "active": bool(self.active.data),
         }
+
+
+KINDS = [SelectChoice(kind.value, kind.value.capitalize()) for kind in UnitKind]
+
+
+class UnitForm(FlaskForm):
+    """Adding a unit, or renaming and moving one: its name, kind and the unit it sits in."""
+
+    name = StringField("Unit name", validators=[DataRequired("Enter the unit's name."), Length(max=200)])
+    kind = SelectField("Kind", choices=KINDS, default=UnitKind.DEPARTMENT.value)
+    parent = SelectField(
+        "Inside", coerce=int, description="The unit it belongs to; “Top of the organisation” for none."
+    )
+    submit = SubmitField("Save the unit")
+
+    def validate_name(self, field: StringField) -> None:
+        if field.data and "/" in field.data:
+            raise ValidationError("A unit name cannot contain “/”: imports use it to separate the names.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from course.content.schema import Module, Section
 from course.models import JobRole
@@ -99,3 +99,12 @@ def renewal_opens_at(
     if latest.revoked and revoked_at is not None:
         return revoked_at
     return datetime.combine(window_opens(latest.expires_on, window_days), time(), UTC)
+
+
+def relative_due_on(started_on: date | None, within_days: int | None) -> date | None:
+    """The due date of an assignment "within N days of starting": the start date plus N days (due on
+    that day, overdue the day after), none without a start date. The SQL twin is
+    course.reporting.queries.add_days."""
+    if started_on is None or within_days is None:
+        return None
+    return started_on + timedelta(days=within_days)

@@ -103,7 +103,7 @@ _PASSED = (
     .group_by(QuizAttempt.module_id)
 )
 _unit, _above = aliased(OrgUnit), aliased(OrgUnit)
-_DUE = select(func.min(Assignment.due_on)).where(
+_DUE = select(func.min(Assignment.due_on), func.min(Assignment.within_days)).where(
     or_(
         Assignment.user_id == bindparam("user_id"),
         Assignment.job_role == bindparam("job_role"),
@@ -135,9 +135,12 @@ def best_passed_scores(user: User, since: datetime | None) -> dict[str, int]:
 
 
 def due_date(user: User) -> date | None:
-    """The earliest due date of the assignments to the learner, their units or their job role."""
+    """The earliest due date of the assignments to the learner, their units or their job role: a fixed
+    date, or their start date plus the fewest days an assignment gives from it."""
     params = {"user_id": user.id, "unit_id": user.unit_id, "job_role": user.job_role}
-    return db.session.connection().execute(_DUE, params).scalar()
+    fixed, within_days = db.session.connection().execute(_DUE, params).one()
+    relative = rules.relative_due_on(user.started_on, within_days)
+    return min((day for day in (fixed, relative) if day is not None), default=None)
 
 
 def learner_state(user: User, course: Course, settings: OrgSettings, today: date) -> LearnerState:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from course.reminders import bp
-from course.reminders.services import ReminderError, send_reminders
+from course.reminders.services import send_reminders
 from course.reporting.services import viewer_context
 from course.security import STAFF, roles_required
 
@@ -24,10 +24,7 @@ def reminders() -> str:
 @roles_required(*STAFF)
 def send() -> Response:
     ctx = viewer_context()
-    try:
-        report = send_reminders(scope=ctx.scope, today=ctx.today, dry_run=False, sender=current_user)
-    except ReminderError as error:
-        flash(str(error), "error")
-    else:
-        flash(f"{len(report.sent)} reminder{'' if len(report.sent) == 1 else 's'} sent.", "success")
+    report = send_reminders(scope=ctx.scope, today=ctx.today, dry_run=False, sender=current_user)
+    count = len(report.sent)
+    flash(f"{count} reminder{'' if count == 1 else 's'} queued to send.", "success")
     return redirect(url_for("reminders.reminders"))

@@ -18,17 +18,24 @@ class LearnerFilters(FlaskForm):
     class Meta:
         csrf = False  # a search form: it reads, never writes
 
-    q = SearchField("Name or email", validators=[Optional()])
+    q = SearchField("Name, email or staff number", validators=[Optional()])
     unit = SelectField("Unit (and units within it)", coerce=bounded_int, validators=[Optional()])
+    # Every choice field has a default that is one of its choices: a first visit, or a link that sets
+    # only some filters (the dashboard's tiles), shows no error; only a wrong value does.
     job_role = SelectField(
-        "Job role", choices=[SelectChoice("", "Any"), *(SelectChoice(j.value, j.label) for j in JobRole)]
+        "Job role",
+        default="",
+        choices=[SelectChoice("", "Any"), *(SelectChoice(j.value, j.label) for j in JobRole)],
     )
     status = SelectField(
-        "Status", choices=[SelectChoice("", "Any"), *(SelectChoice(s.value, s.value) for s in Status)]
+        "Status",
+        default="",
+        choices=[SelectChoice("", "Any"), *(SelectChoice(s.value, s.value) for s in Status)],
     )
     due_before = HtmlDateField("Due on or before", validators=[Optional()])
     sort = SelectField(
         "Sort by",
+        default="name",
         choices=[
             SelectChoice("name", "Name"),
             SelectChoice("unit", "Unit"),

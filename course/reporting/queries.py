@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Select, Subquery, func, select
+from sqlalchemy import Date, Select, Subquery, case, exists, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -41,16 +41,46 @@ def _least_sqlite(element: least, compiler: SQLCompiler, **kw: Any) -> str:
     return f"nullif(min({dates}), '{date.max}')"
 
 
+class add_days(FunctionElement[date]):  # noqa: N801  (named like the SQL it stands for)
+    """A date plus a number of days; empty when either is (course.progress.rules.relative_due_on)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(add_days)
+def _add_days(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(({day}) + ({days}) AS DATE)"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({day}, ({days}) || ' days')"
+
+
 def _units() -> Subquery:
-    """Each unit's name and path, and the earliest due date of the assignments to it or a unit above it."""
+    """Each unit's name and path, and the earliest due date (and fewest days from starting) of the
+    assignments to it or a unit above it."""
     assigned = (  # the few units with assignments: each one's path and earliest due date
-        select(OrgUnit.path, func.min(Assignment.due_on).label("due_on"))
+        select(
+            OrgUnit.path,
+            func.min(Assignment.due_on).label("due_on"),
+            func.min(Assignment.within_days).label("within_days"),
+        )
         .join(OrgUnit, OrgUnit.id == Assignment.unit_id)
         .group_by(OrgUnit.path)
         .subquery()
     )
     return (
-        select(OrgUnit.id, OrgUnit.name, OrgUnit.path, func.min(assigned.c.due_on).label("due_on"))
+        select(
+            OrgUnit.id,
+            OrgUnit.name,
+            OrgUnit.path,
+            func.min(assigned.c.due_on).label("due_on"),
+            func.min(assigned.c.within_days).label("within_days"),
+        )
         .outerjoin(assigned, OrgUnit.path.startswith(assigned.c.path))
         .group_by(OrgUnit.id, OrgUnit.name, OrgUnit.path)
         .subquery("unit")
@@ -58,13 +88,23 @@ def _units() -> Subquery:
 
 
 def _due_by(column: InstrumentedAttribute[Any], name: str) -> Subquery:
-    """The earliest due date of the assignments to each job role, or to each person."""
+    """The earliest due date, and the fewest days from starting, of the assignments to each job role,
+    or to each person."""
     return (
-        select(column.label("key"), func.min(Assignment.due_on).label("due_on"))
+        select(
+            column.label("key"),
+            func.min(Assignment.due_on).label("due_on"),
+            func.min(Assignment.within_days).label("within_days"),
+        )
         .where(column.is_not(None))
         .group_by(column)
         .subquery(name)
     )
+
+
+def _earliest_due(started_on: Any, fixed: tuple[Any, ...], within: tuple[Any, ...]) -> least:
+    """The earliest of the fixed due dates and of the start date plus each number of days."""
+    return least(*fixed, *(add_days(started_on, days) for days in within))
 
 
 def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
@@ -76,13 +116,18 @@ def learner_rows(today: date, window_days: int) -> Select[*tuple[Any, ...]]:
     unit = _units()
     by_role = _due_by(Assignment.job_role, "due_by_role")
     by_person = _due_by(Assignment.user_id, "due_by_person")
-    due_on = least(unit.c.due_on, by_role.c.due_on, by_person.c.due_on)
+    due_on = _earliest_due(
+        User.started_on,
+        (unit.c.due_on, by_role.c.due_on, by_person.c.due_on),
+        (unit.c.within_days, by_role.c.within_days, by_person.c.within_days),
+    )
     status = sql_training_status(today, window_days, due_on)
     return (
         select(
             User.id.label("user_id"),
             User.name,
             User.email,
+            User.staff_number,
             User.job_role,
             User.unit_id,
             unit.c.name.label("unit_name"),
@@ -109,15 +154,21 @@ def tallies(today: date, window_days: int, scope: Scope) -> Select[*tuple[Any, .
     """
     by_person = _due_by(Assignment.user_id, "due_by_person")
     states = sql_record_states(today, window_days)
+    # The start date is only counted by when an assignment counts from it: otherwise it would split
+    # every unit's count into one group per start date.
+    relative = exists().where(Assignment.within_days.is_not(None))
+    started_on = case((relative, User.started_on), else_=None)
     counts = select(
         User.unit_id,
         User.job_role,
         by_person.c.due_on.label("person_due_on"),
+        by_person.c.within_days.label("person_within_days"),
+        started_on.label("started_on"),
         *(func.count().filter(condition).label(state.value) for state, condition in states),
     ).outerjoin(by_person, by_person.c.key == User.id)
     counted = (
         in_scope(counts.where(User.active.is_(True)), scope)
-        .group_by(User.unit_id, User.job_role, by_person.c.due_on)
+        .group_by(User.unit_id, User.job_role, by_person.c.due_on, by_person.c.within_days, started_on)
         .subquery("counted")
     )
     unit = _units()
@@ -126,7 +177,11 @@ def tallies(today: date, window_days: int, scope: Scope) -> Select[*tuple[Any, .
         select(
             unit.c.name.label("unit_name"),
             counted.c.job_role,
-            least(unit.c.due_on, by_role.c.due_on, counted.c.person_due_on).label("due_on"),
+            _earliest_due(
+                counted.c.started_on,
+                (unit.c.due_on, by_role.c.due_on, counted.c.person_due_on),
+                (unit.c.within_days, by_role.c.within_days, counted.c.person_within_days),
+            ).label("due_on"),
             *(counted.c[state.value] for state, _ in states),
         )
         .outerjoin(unit, unit.c.id == counted.c.unit_id)

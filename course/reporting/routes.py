@@ -22,6 +22,7 @@ from course.quizzes.services import times_drawn
 from course.records import services as records
 from course.reporting import bp, services
 from course.reporting.forms import LearnerFilters
+from course.reporting.rules import setup_steps
 from course.security import STAFF, roles_required
 from course.spreadsheet import csv_download, csv_lines
 
@@ -34,8 +35,10 @@ def dashboard() -> str:
     ctx = services.viewer_context()
     since = add_months(ctx.today.replace(day=1), -11)
     summary = services.summary(ctx.scope, ctx.today, ctx.window_days)
+    steps = setup_steps(services.setup_facts()) if current_user.role == Role.ADMIN else ()
     return render_template(
         "admin/dashboard.html",
+        steps=steps if not all(step.done for step in steps) else (),
         overview=summary.overview,
         units=summary.units,
         roles=summary.roles,
@@ -49,7 +52,7 @@ def dashboard() -> str:
 def learners() -> str:
     ctx = services.viewer_context()
     form = LearnerFilters(request.args)
-    form.unit.choices = [SelectChoice(0, "All units"), *unit_choices(ctx.scope)]
+    form.unit.choices = [SelectChoice(0, "All units"), *unit_choices(ctx.scope, retired=True)]
     form.validate()
     page = paginate(services.learners(ctx, form.query()), PAGE_SIZE)
     return render_template("admin/learners.html", form=form, page=page)

@@ -83,3 +83,42 @@ def summarise(tallies: list[Tally], today: date) -> Summary:
         by_status={status: n for status, n in by_status.items() if n},
     )
     return Summary(overview, rows(units), rows(roles))
+
+
+@dataclass(frozen=True)
+class SetupFacts:
+    """What the database says about a new organisation's first steps."""
+
+    named: bool  # the organisation's name is no longer the default
+    settings_saved: bool  # an administrator saved the settings page, region included
+    contacts: bool  # the safeguarding lead's and the wellbeing contact's details are filled in
+    units: int
+    staff: int  # people besides the administrators
+    assignments: int
+    uninvited: int  # people without a password and without an invitation
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    done: bool
+    endpoint: str  # where the administrator does it
+
+
+def setup_steps(facts: SetupFacts) -> tuple[Step, ...]:
+    """The first-run checklist, each step worked out from the data rather than ticked by hand."""
+    return (
+        Step("Give the organisation its name", facts.named, "organisation.settings"),
+        Step(
+            "Choose the region (for helplines and the referral pathway)",
+            facts.settings_saved,
+            "organisation.settings",
+        ),
+        Step(
+            "Add the safeguarding lead's and the wellbeing contacts", facts.contacts, "organisation.settings"
+        ),
+        Step("Set up the units (organisation, sites, departments)", facts.units > 0, "people.units"),
+        Step("Import the staff", facts.staff > 0, "imports.import_people"),
+        Step("Assign the training, with a due date", facts.assignments > 0, "assignments.assignments"),
+        Step("Send the invitations", facts.staff > 0 and facts.uninvited == 0, "invitations.invitations"),
+    )

@@ -14,14 +14,26 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from course import org
+from course.accounts.services import INVITE
 from course.extensions import db
-from course.models import ConfidenceRating, CourseCompletion, JobRole, OrgUnit, User
+from course.models import (
+    ORG_DEFAULTS,
+    AccountToken,
+    Assignment,
+    ConfidenceRating,
+    CourseCompletion,
+    JobRole,
+    OrgSettings,
+    OrgUnit,
+    Role,
+    User,
+)
 from course.people.rules import Scope
 from course.people.services import in_scope, units_under
 from course.progress.rules import add_months
 from course.progress.status import Status
 from course.reporting.queries import learner_rows, tallies
-from course.reporting.rules import Summary, Tally, summarise
+from course.reporting.rules import SetupFacts, Summary, Tally, summarise
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,7 @@ def learning_gain(scope: Scope) -> list[GainRow]:
 EXPORT_HEADER = (
     "Name",
     "Email",
+    "Staff number",
     "Job role",
     "Unit",
     "Status",
@@ -144,6 +157,7 @@ EXPORT_HEADER = (
 class ExportRow(NamedTuple):
     name: str
     email: str
+    staff_number: str
     job_role: str
     unit: str
     status: str
@@ -166,6 +180,7 @@ def completion_rows(ctx: ReportContext) -> Iterator[ExportRow]:
         select(
             rows.c.name,
             rows.c.email,
+            rows.c.staff_number,
             rows.c.job_role,
             rows.c.unit_name,
             rows.c.status,
@@ -188,6 +203,7 @@ def completion_rows(ctx: ReportContext) -> Iterator[ExportRow]:
         yield ExportRow(
             name=row.name,
             email=row.email,
+            staff_number=row.staff_number or "",
             job_role=JobRole.label_for(row.job_role),
             unit=row.unit_name or "",
             status=row.status,
@@ -220,7 +236,13 @@ def learners(ctx: ReportContext, wanted: LearnerQuery) -> Select[Any]:
     query = select(rows)
     if wanted.search:
         needle = f"%{wanted.search.strip().lower()}%"
-        query = query.where(or_(func.lower(rows.c.name).like(needle), func.lower(rows.c.email).like(needle)))
+        query = query.where(
+            or_(
+                func.lower(rows.c.name).like(needle),
+                func.lower(rows.c.email).like(needle),
+                func.lower(rows.c.staff_number) == wanted.search.strip().lower(),
+            )
+        )
     if wanted.unit_id:
         unit = db.session.get(OrgUnit, wanted.unit_id)
         query = query.where(rows.c.unit_id.in_(units_under(unit.path if unit else "/none/")))
@@ -241,4 +263,23 @@ def confidence_ratings(user: User) -> list[ConfidenceRating]:
             .where(ConfidenceRating.user_id == user.id)
             .order_by(ConfidenceRating.module_id)
         )
+    )
+
+
+def setup_facts() -> SetupFacts:
+    """The facts behind the first-run checklist: a handful of counts."""
+    saved = db.session.get(OrgSettings, 1)
+    invited = select(AccountToken.user_id).where(AccountToken.purpose == INVITE)
+    count = select(func.count()).select_from(User)
+    return SetupFacts(
+        named=saved is not None and saved.org_name != ORG_DEFAULTS["org_name"],
+        settings_saved=saved is not None,
+        contacts=saved is not None and bool(saved.safeguarding_lead_contact and saved.wellbeing_contact),
+        units=db.session.scalar(select(func.count()).select_from(OrgUnit)) or 0,
+        staff=db.session.scalar(count.where(User.role != Role.ADMIN)) or 0,
+        assignments=db.session.scalar(select(func.count()).select_from(Assignment)) or 0,
+        uninvited=db.session.scalar(
+            count.where(User.active.is_(True), User.password_hash.is_(None), User.id.not_in(invited))
+        )
+        or 0,
     )

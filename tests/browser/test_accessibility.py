@@ -169,6 +169,8 @@ def page_paths(role: str, people: dict) -> list[str]:
     admin = [
         "/admin/people",
         f"/admin/people/{people['learner'].id}/edit",
+        "/admin/units",
+        "/admin/invitations",
         "/admin/import",
         "/admin/assignments",
         "/admin/settings",
@@ -177,7 +179,14 @@ def page_paths(role: str, people: dict) -> list[str]:
         "/admin/audit",
     ]
     return {
-        "anonymous": ["/sign-in", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing"],
+        "anonymous": [
+            "/sign-in",
+            "/forgotten-password",
+            "/support",
+            "/accessibility",
+            "/verify/NOPE-NOPE-NOPE-NOPE",
+            "/missing",
+        ],
         "learner": learner,
         "manager": learner + staff,
         "admin": learner + staff + admin,

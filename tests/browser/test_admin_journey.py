@@ -23,12 +23,12 @@ def test_admin_imports_assigns_reports_and_exports(
     make_user("admin@example.org", role=Role.ADMIN, unit=trust, name="Ada Admin")
     sign_in(page, "admin@example.org", PASSWORD)
 
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Admin").click()
     page.get_by_role("link", name="Import", exact=True).click()
     axe(page)
     staff = tmp_path / "staff.csv"
     staff.write_text(STAFF_CSV, encoding="utf-8")
-    page.get_by_label("CSV file (saved as CSV UTF-8)").set_input_files(str(staff))
+    page.get_by_label("File (CSV or Excel workbook)").set_input_files(str(staff))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_text("3 to add, 0 to update, 0 unchanged.")).to_be_visible()
     axe(page)
@@ -83,6 +83,7 @@ def test_manager_sees_only_their_unit_and_sends_reminders(
     page: Page, live_server, make_user, org_unit, sign_in, axe, smtp_server, app, db
 ):
     from course.models import Assignment
+    from course.outbox.services import deliver
 
     trust = org_unit("Trust", "organisation")
     school = org_unit("School", "site", trust)
@@ -107,6 +108,8 @@ def test_manager_sees_only_their_unit_and_sends_reminders(
     expect(page.get_by_text("Ready to send: 2")).to_be_visible()  # Lee and the manager herself are overdue
     axe(page)
     page.get_by_role("button", name="Send 2 reminders").click()
-    expect(page.get_by_text("2 reminders sent.")).to_be_visible()
+    expect(page.get_by_text("2 reminders queued to send.")).to_be_visible()
+    with app.app_context():
+        assert deliver().delivered == 2
     recipients = {m["To"] for m in smtp_server.messages()}
     assert "late@example.org" in recipients and "elsewhere@example.org" not in recipients

@@ -23,7 +23,7 @@ from course.progress.status import Status
 from course.reporting import services as reports
 from course.reporting.queries import learner_rows
 from tests import factories
-from tests.factories import completion
+from tests.factories import SETTINGS_FORM, completion
 
 
 def text(response):
@@ -261,15 +261,7 @@ class TestSettings:
     )
     def test_bad_values_are_explained_and_not_saved(self, population, web, db, field, value, message):
         web.login("admin@example.org")
-        data = {
-            "org_name": "Northfield",
-            "region": "UK",
-            "certificate_months": "12",
-            "expiring_window_days": "30",
-            "reminder_interval_days": "7",
-            "retake_review_after": "2",
-            field: value,
-        }
+        data = {**SETTINGS_FORM, field: value}
         response = web.submit("/admin/settings", data)
         assert response.status_code == 422 and message in text(response)
         assert db.get(OrgSettings, 1) is None

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from course.models import AuditEvent, OrgLogo, Role
 from course.records import rules
-from tests.factories import completion
+from tests.factories import SETTINGS_FORM, completion
 
 NAMES = {
     "latin": "Zoë O’Brien-Łukasiewicz",
@@ -147,14 +147,7 @@ def test_the_logo_prints_with_its_alternative_text(certificate, db):
 
 
 class TestLogoUpload:
-    FIELDS = {
-        "org_name": "Northfield",
-        "region": "UK",
-        "certificate_months": "12",
-        "expiring_window_days": "30",
-        "reminder_interval_days": "7",
-        "retake_review_after": "2",
-    }
+    FIELDS = SETTINGS_FORM
 
     @pytest.fixture
     def admin(self, make_user, web):

@@ -44,6 +44,7 @@ def people(db, org_unit, make_user):
         return make_user(email, name=name, unit=unit, password=None, **kwargs)
 
     done = person("done@example.org", "Dana Done", ward, job_role=JobRole.SCHOOL_NURSE)
+    done.staff_number = "E-4410"
     add_record(db, done, code="OLD1-OLD1-OLD1-OLD1", version="2025.1", expires_on=TODAY - timedelta(days=100))
     add_record(db, done, cycle=2)  # the latest record is the one reported
     late = person("late@example.org", "Lee Late", north)
@@ -79,6 +80,7 @@ def test_header_and_one_row_per_person_with_their_latest_record(app, people):
     assert rows["done@example.org"] == {
         "Name": "Dana Done",
         "Email": "done@example.org",
+        "Staff number": "E-4410",
         "Job role": "School nurse",
         "Unit": "Ward 7",
         "Status": "Completed",
@@ -145,5 +147,7 @@ def test_the_command_writes_a_file(app, people, runner, tmp_path):
     result = runner.invoke(args=["export-completions", "--output", str(target)])
     assert result.exit_code == 0, result.output
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfName,Email,Job role,") and b"ABCD-EFGH-JKLM-NPQR" in data
+    assert (
+        data.startswith(b"\xef\xbb\xbfName,Email,Staff number,Job role,") and b"ABCD-EFGH-JKLM-NPQR" in data
+    )
     assert set(parse(data.decode("utf-8"))) >= {"done@example.org", "late@example.org"}

@@ -1,6 +1,7 @@
 """The import pages: upload, see every row's problems or a preview, confirm, and nothing half-written."""
 
 import io
+import re
 
 import pytest
 
@@ -28,6 +29,10 @@ def upload(web, content: bytes, kind="people"):
     )
 
 
+def upload_id(page: str) -> str:
+    return re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+
+
 GOOD = b"email,name,job_role,unit_path,role\nann@example.org,Ann Ash,teacher,Trust / School,\nbo@example.org,Bo Birch,nurse,Trust,manager\n"
 
 
@@ -36,11 +41,8 @@ def test_preview_then_confirm_imports_everyone(admin, web, db):
     page = text(preview)
     assert preview.status_code == 200 and "2 to add, 0 to update" in page and "ann@example.org" in page
     assert db.query(User).count() == 1  # nothing saved before confirming
-    token_page = page
-    import re
-
-    data = re.search(r'name="content" type="hidden" value="([^"]+)"', token_page).group(1)
-    done = web.submit("/admin/people", {"kind": "people", "content": data}, action="/admin/import/confirm")
+    assert "Read as: CSV, UTF-8, comma-separated." in page
+    done = web.submit("/admin/people", {"upload": upload_id(page)}, action="/admin/import/confirm")
     assert done.headers["Location"] == "/admin/people"
     assert "Imported: 2 added, 0 updated, 0 unchanged." in text(web.get("/admin/people"))
     assert db.query(User).filter_by(email="bo@example.org").one().role == "manager"
@@ -57,22 +59,28 @@ def test_errors_are_listed_by_row_and_nothing_is_offered(admin, web, db):
     assert db.query(User).count() == 1
 
 
-def test_wrong_encoding_is_explained(admin, web):
+def test_a_windows_1252_semicolon_file_is_read_and_the_preview_says_how(admin, web):
     response = upload(
-        web, "email,name,job_role,unit_path,role\nzoe@example.org,Zoë,teacher,Trust,\n".encode("cp1252")
+        web, "email;name;job_role;unit_path;role\nzoe@example.org;Zoë;teacher;Trust;\n".encode("cp1252")
     )
-    assert response.status_code == 422 and "CSV UTF-8" in text(response)
+    page = text(response)
+    assert response.status_code == 200 and "Zoë" in page
+    assert "Read as: CSV, Windows-1252, semicolon-separated." in page
 
 
 def test_missing_file_is_explained(admin, web):
     response = web.submit("/admin/import", {"kind": "people"}, content_type="multipart/form-data")
-    assert response.status_code == 422 and "Choose a CSV file to upload." in text(response)
+    assert response.status_code == 422 and "Choose a CSV or Excel file to upload." in text(response)
 
 
-def test_tampered_confirmation_is_refused(admin, web, db):
-    response = web.submit(
-        "/admin/people", {"kind": "people", "content": "%%%not-base64"}, action="/admin/import/confirm"
-    )
+def test_an_unknown_upload_is_refused(admin, web, db):
+    response = web.submit("/admin/people", {"upload": "not-an-upload"}, action="/admin/import/confirm")
+    assert response.headers["Location"] == "/admin/import" and db.query(User).count() == 1
+    assert "expired or was already imported" in text(web.get("/admin/import"))
+
+
+def test_an_empty_confirmation_is_refused(admin, web, db):
+    response = web.submit("/admin/people", {"upload": ""}, action="/admin/import/confirm")
     assert response.status_code == 400 and db.query(User).count() == 1
 
 

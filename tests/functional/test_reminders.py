@@ -1,69 +1,69 @@
+"""Reminders through the outbox: stages before due dates and expiry, overdue at most once an interval,
+managers' weekly summaries, only to people who can sign in; idempotent per day, constant statements."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, func, select
 
-from course.database import utcnow
 from course.extensions import db as database
-from course.models import Assignment, AuditEvent, CourseCompletion, ReminderLog, Role, UnitKind, User
+from course.models import Assignment, AuditEvent, OutboxMessage, ReminderLog, Role, UnitKind, User
+from course.outbox.services import deliver
 from course.people.rules import Scope
-from course.records.services import new_certificate_code
-from course.reminders.services import ReminderError, send_reminders
+from course.reminders.services import send_reminders
 from tests import factories
-from tests.fixtures.smtp import PASSWORD, USERNAME
 
 TODAY = factories.today()
 EVERYONE = Scope(None)
 
 
-def make_overdue(db, user):
-    db.add(Assignment(user_id=user.id, due_on=TODAY - timedelta(days=1)))
+def due(db, user, days):
+    db.add(Assignment(user_id=user.id, due_on=TODAY + timedelta(days=days)))
     db.commit()
 
 
-def add_record(db, user, expires_on):
-    db.add(
-        CourseCompletion(
-            user_id=user.id,
-            cycle=1,
-            course_version="2026.1",
-            completed_at=utcnow() - timedelta(days=300),
-            expires_on=expires_on,
-            scores={},
-            cpd_minutes=90,
-            certificate_code=new_certificate_code(),
-        )
-    )
+def add_record(db, user, expires_in):
+    db.add(factories.completion(user, expires_in_days=expires_in))
     db.commit()
 
 
-def send(app, scope=EVERYONE, today=TODAY, dry_run=False):
+def send(app, scope=EVERYONE, today=TODAY, dry_run=False, digests=True):
     with app.app_context():
-        return send_reminders(scope=scope, today=today, dry_run=dry_run, sender=None)
+        return send_reminders(scope=scope, today=today, dry_run=dry_run, sender=None, digests=digests)
+
+
+def delivered(app):
+    with app.app_context():
+        return deliver()
 
 
 class Org:
     """Trust > North site > Science department, and Trust > South site. Managers at Trust and North."""
 
     def __init__(self, db, org_unit, make_user):
-        def person(email, name, role=Role.LEARNER, unit=None):
-            return make_user(email, name=name, role=role, unit=unit, password=None)  # no sign-in needed
-
         self.trust = org_unit("Riverside Trust", UnitKind.ORGANISATION)
         self.north = org_unit("North School", UnitKind.SITE, self.trust)
         self.science = org_unit("Science", UnitKind.DEPARTMENT, self.north)
         self.south = org_unit("South School", UnitKind.SITE, self.trust)
-        self.trust_manager = person("trust.manager@example.org", "Tara Trust", Role.MANAGER, self.trust)
-        self.north_manager = person("north.manager@example.org", "Nora North", Role.MANAGER, self.north)
-        self.overdue = person("overdue@example.org", "Olive Overdue", unit=self.science)
-        self.expiring = person("expiring@example.org", "Evan Expiring", unit=self.north)
-        self.valid = person("valid@example.org", "Val Valid", unit=self.north)
-        self.south_overdue = person("south@example.org", "Sam South", unit=self.south)
-        make_overdue(db, self.overdue)
-        make_overdue(db, self.south_overdue)
-        make_overdue(db, self.valid)  # a valid record wins over a due date
-        add_record(db, self.expiring, TODAY + timedelta(days=10))
-        add_record(db, self.valid, TODAY + timedelta(days=200))
+        self.trust_manager = make_user(
+            "trust.manager@example.org", name="Tara Trust", role=Role.MANAGER, unit=self.trust
+        )
+        self.north_manager = make_user(
+            "north.manager@example.org", name="Nora North", role=Role.MANAGER, unit=self.north
+        )
+        self.overdue = make_user("overdue@example.org", name="Olive Overdue", unit=self.science)
+        self.expiring = make_user("expiring@example.org", name="Evan Expiring", unit=self.north)
+        self.valid = make_user("valid@example.org", name="Val Valid", unit=self.north)
+        self.south_overdue = make_user("south@example.org", name="Sam South", unit=self.south)
+        self.due_soon = make_user("due.soon@example.org", name="Dee Due", unit=self.south)
+        self.not_invited = make_user("new@example.org", name="Nia New", unit=self.south, password=None)
+        due(db, self.overdue, -1)
+        due(db, self.south_overdue, -1)
+        due(db, self.valid, -1)  # a valid record wins over a due date
+        due(db, self.due_soon, 7)
+        due(db, self.not_invited, -1)
+        add_record(db, self.expiring, 30)
+        add_record(db, self.valid, 200)
 
 
 @pytest.fixture
@@ -76,165 +76,183 @@ def sent_to(report):
 
 
 EXPECTED = {
-    "expiring@example.org": ("expiring", ("north.manager@example.org",)),
+    "due.soon@example.org": ("due-7", ()),
+    "expiring@example.org": ("expiry-30", ()),
     "overdue@example.org": ("overdue", ("north.manager@example.org",)),  # nearest unit with a manager
     "south@example.org": ("overdue", ("trust.manager@example.org",)),
 }
 
 
-def test_overdue_and_expiring_people_get_one_message_copied_to_their_manager(app, org, db, smtp_server):
+def test_each_person_gets_the_reminder_due_today_through_the_outbox(app, org, db, smtp_server):
     app.config["PUBLIC_BASE_URL"] = "https://training.example.org/"
     report = send(app)
     assert sent_to(report) == EXPECTED and report.skipped_recent == 0
-    assert len(smtp_server.messages()) == 3 and smtp_server.to("valid@example.org") == []
+    assert smtp_server.messages() == [], "queued, not sent: the outbox delivers"
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 4 + 2  # and two summaries
+    assert delivered(app).delivered == 6
 
     (overdue,) = smtp_server.to("overdue@example.org")
     assert overdue["Cc"] == "north.manager@example.org" and overdue["From"] == "training@example.org"
     assert overdue["Subject"] == "Your self-harm awareness training is overdue"
     body = overdue.get_content()
     assert f"was due on {(TODAY - timedelta(days=1)).strftime('%-d %B %Y')}" in body
-    assert "https://training.example.org/\n" in body
-    assert "your manager, Nora North" in body and "Dear Olive Overdue," in body
-    delivery = next(d for d in smtp_server.deliveries if d.message is overdue)
-    assert sorted(delivery.recipients) == ["north.manager@example.org", "overdue@example.org"]
+    assert "https://training.example.org/\n" in body and "Dear Olive Overdue," in body
 
-    (expiring,) = smtp_server.to("expiring@example.org")
-    expires = (TODAY + timedelta(days=10)).strftime("%-d %B %Y")
-    assert expiring["Subject"] == f"Your self-harm awareness training expires on {expires}"
-    assert "renew it now" in expiring.get_content()
-
-    logs = db.scalars(select(ReminderLog)).all()
-    assert sorted((log.kind, log.manager_copied) for log in logs) == [
-        ("expiring", True),
-        ("overdue", True),
-        ("overdue", True),
-    ]
-    (audit,) = db.scalars(select(AuditEvent).where(AuditEvent.action == "reminders.sent")).all()
-    assert audit.details["count"] == 3
-
-
-def test_the_message_says_who_to_ask_for_help(app, org, db, smtp_server, org_settings):
-    org_settings(
-        org_name="Riverside Trust",
-        safeguarding_lead_name="Dev Shah",
-        safeguarding_lead_role="Designated Safeguarding Lead",
-        safeguarding_lead_contact="extension 214",
-        wellbeing_contact="Staff support line 0800 000 000",
+    (soon,) = smtp_server.to("due.soon@example.org")
+    assert (
+        soon["Subject"]
+        == f"Your self-harm awareness training is due on {(TODAY + timedelta(days=7)).strftime('%-d %B %Y')}"
     )
+    assert soon["Cc"] is None
+    (expiring,) = smtp_server.to("expiring@example.org")
+    assert expiring["Subject"].startswith("Your self-harm awareness training expires on ")
+
+    logs = sorted((log.kind, log.manager_copied) for log in db.scalars(select(ReminderLog)))
+    assert (
+        logs == [("digest", False)] * 2 + [("due-7", False), ("expiry-30", False)] + [("overdue", True)] * 2
+    )
+    (audit,) = db.scalars(select(AuditEvent).where(AuditEvent.action == "reminders.sent")).all()
+    assert (audit.details["count"], audit.details["digests"], audit.details["cannot_sign_in"]) == (4, 2, 1)
+
+
+def test_people_who_cannot_sign_in_are_listed_to_be_invited_not_reminded(app, org, db, smtp_server):
+    report = send(app)
+    assert [p.email for p in report.cannot_sign_in] == ["new@example.org"]
+    delivered(app)
+    assert smtp_server.to("new@example.org") == []
+
+
+def test_a_manager_gets_one_weekly_summary_of_their_units(app, org, db, smtp_server):
+    report = send(app)
+    digests = {d.email: (d.overdue, d.expiring) for d in report.digests}
+    # Nora: Olive (Science, below North) and Evan (North); Tara: all overdue (Nia too) or expiring.
+    assert digests == {"north.manager@example.org": (1, 1), "trust.manager@example.org": (3, 1)}
+    delivered(app)
+    [nora] = [m for m in smtp_server.to("north.manager@example.org") if "summary" in m["Subject"]]
+    body = nora.get_content()
+    assert "Olive Overdue (Science)" in body and "Evan Expiring (North School)" in body
+    assert "Sam South" not in body and "Nia New" not in body
+    for later, expected in ((1, 0), (6, 0), (7, 2)):
+        assert len(send(app, today=TODAY + timedelta(days=later)).digests) == expected
+
+
+def test_running_twice_on_one_day_sends_nothing_new(app, org, db):
     send(app)
-    body = smtp_server.to("overdue@example.org")[0].get_content()
-    assert "Designated Safeguarding Lead, Dev Shah (extension 214)" in body
-    assert "Staff support line 0800 000 000" in body and body.rstrip().endswith("Riverside Trust")
+    again = send(app)
+    assert again.sent == [] and again.digests == [] and again.skipped_recent == 4
+    assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 6
 
 
-def test_no_second_reminder_within_the_interval_then_again_after_it(app, org, db, smtp_server, org_settings):
-    org_settings(reminder_interval_days=7)
+def test_stages_on_a_frozen_calendar(app, org, db):
+    """Dee's due date is TODAY + 7 and Evan's record expires on TODAY + 30 (stages 30, 7, 0)."""
     send(app)
-    smtp_server.clear()
-    for later in (0, 6):
-        report = send(app, today=TODAY + timedelta(days=later))
-        assert report.sent == [] and report.skipped_recent == 3
-    assert smtp_server.messages() == []
-    report = send(app, today=TODAY + timedelta(days=7))
-    assert sent_to(report) == EXPECTED and len(smtp_server.messages()) == 3
-    assert db.scalar(select(func.count()).select_from(ReminderLog)) == 6
+    kinds = {}
+    for day in range(0, 32):
+        report = send(app, today=TODAY + timedelta(days=day), digests=False)
+        for item in report.sent:
+            kinds.setdefault(item.email, []).append((day, item.kind))
+    assert kinds["due.soon@example.org"] == [(7, "due-0")] + [(d, "overdue") for d in (8, 15, 22, 29)]
+    assert kinds["expiring@example.org"] == [(23, "expiry-7"), (30, "expiry-0")]
+    overdue_days = [day for day, _ in kinds["overdue@example.org"]]
+    assert overdue_days == [7, 14, 21, 28], "at most once a week"
 
 
-def test_a_reminder_of_another_kind_is_not_a_repeat(app, org, db, smtp_server, org_settings):
-    org_settings(reminder_interval_days=30)
+def test_the_overdue_reminder_after_a_due_stage(app, org, db):
     send(app)
-    make_overdue(db, org.expiring)
-    # Later the record has expired and the due date has passed: overdue, which they were not told.
-    report = send(app, today=TODAY + timedelta(days=11))
-    assert sent_to(report) == {"expiring@example.org": ("overdue", ("north.manager@example.org",))}
+    report = send(app, today=TODAY + timedelta(days=8), digests=False)
+    assert sent_to(report)["due.soon@example.org"] == ("overdue", ("trust.manager@example.org",))
 
 
-def test_dry_run_sends_and_records_nothing(app, org, db, smtp_server):
+def test_configured_stages_are_used(app, org, db, org_settings):
+    org_settings(reminder_stages="14,1")
+    report = send(app, digests=False)
+    assert (
+        "due.soon@example.org" in sent_to(report) and sent_to(report)["due.soon@example.org"][0] == "due-14"
+    )
+    assert "expiring@example.org" not in sent_to(report)  # 30 days to go: before the first stage
+
+
+def test_dry_run_queues_and_records_nothing(app, org, db):
     report = send(app, dry_run=True)
-    assert sent_to(report) == EXPECTED
-    assert smtp_server.messages() == []
-    assert db.scalar(select(func.count()).select_from(ReminderLog)) == 0
-    assert db.scalar(select(func.count()).select_from(AuditEvent)) == 0
+    assert sent_to(report) == EXPECTED and len(report.digests) == 2
+    for table in (OutboxMessage, ReminderLog, AuditEvent):
+        assert db.scalar(select(func.count()).select_from(table)) == 0
 
 
-def test_a_managers_scope_reaches_only_their_unit(app, org, db, smtp_server):
+def test_a_managers_scope_reaches_only_their_unit(app, org, db):
     with app.app_context():
         scope = Scope.for_viewer(database.session.get(User, org.north_manager.id))
-    report = send(app, scope=scope)
+    report = send(app, scope=scope, digests=False)
     assert set(sent_to(report)) == {"overdue@example.org", "expiring@example.org"}
-    assert smtp_server.to("south@example.org") == []
 
 
-def test_a_manager_is_copied_to_the_manager_above_not_to_themselves(app, org, db, smtp_server):
-    make_overdue(db, org.north_manager)
+def test_a_manager_is_copied_to_the_manager_above_not_to_themselves(app, org, db):
+    due(db, org.north_manager, -1)
     report = send(app)
     assert sent_to(report)["north.manager@example.org"] == ("overdue", ("trust.manager@example.org",))
 
 
-def test_a_refused_message_stops_sending_and_keeps_what_was_sent(app, org, db, smtp_server):
-    smtp_server.refuse.add("overdue@example.org")  # the second of three, in name order
-    with pytest.raises(ReminderError) as raised:
-        send(app)
-    message = str(raised.value)
-    assert "refused the message to overdue@example.org" in message and "1 reminder(s) were sent" in message
-    assert [item.email for item in raised.value.report.sent] == ["expiring@example.org"]
-    assert [m["To"] for m in smtp_server.messages()] == ["expiring@example.org"]
-    assert db.scalars(select(ReminderLog.user_id)).all() == [org.expiring.id]
-    (audit,) = db.scalars(select(AuditEvent)).all()
-    assert audit.details["count"] == 1 and "overdue@example.org" in audit.details["problem"]
-    assert send(app, dry_run=True).skipped_recent == 1  # the one sent is not sent again
+def test_mail_that_fails_is_kept_and_retried_and_the_reminder_is_not_sent_twice(app, org, db, smtp_server):
+    port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = 1  # the mail server is down
+    send(app)
+    assert delivered(app).retrying == 6
+    assert send(app).sent == [], "a queued reminder counts as sent"
+    app.config["SMTP_PORT"] = port
+    with app.app_context():
+        later = database.session.scalar(select(func.max(OutboxMessage.next_attempt_at)))
+        assert deliver(now=later + timedelta(seconds=1)).delivered == 6
+    assert len(smtp_server.to("overdue@example.org")) == 1
 
 
-def test_the_mail_server_login_is_used_and_a_wrong_one_is_explained(app, org, db, smtp_server):
-    app.config.update(SMTP_USERNAME=USERNAME, SMTP_PASSWORD=PASSWORD)
-    assert len(send(app).sent) == 3 and smtp_server.logins == [USERNAME]
-    app.config.update(SMTP_PASSWORD="wrong")
-    with pytest.raises(ReminderError, match="did not accept the username and password"):
-        send(app, today=TODAY + timedelta(days=30))
-
-
-def test_an_unreachable_mail_server_is_explained(app, org, db, smtp_server):
-    app.config.update(SMTP_PORT=1)
-    with pytest.raises(ReminderError, match="Could not connect to the mail server at 127.0.0.1:1"):
-        send(app)
-    assert db.scalar(select(func.count()).select_from(ReminderLog)) == 0
-
-
-def test_selection_takes_the_same_number_of_queries_for_more_people(app, org, db, make_user, org_unit):
-    def statements():
+def test_statements_do_not_grow_with_learners(app, org, db, make_user, org_unit):
+    def statements(dry_run):
         seen = []
         listener = lambda *args: seen.append(args[2])  # noqa: E731
         event.listen(database.engine, "before_cursor_execute", listener)
         try:
-            send(app, dry_run=True)
+            send(app, dry_run=dry_run)
         finally:
             event.remove(database.engine, "before_cursor_execute", listener)
+        with app.app_context():  # start again from nothing sent
+            database.session.execute(ReminderLog.__table__.delete())
+            database.session.execute(OutboxMessage.__table__.delete())
+            database.session.commit()
         return len(seen)
 
-    before = statements()
-    for number in range(5):
+    before = (statements(True), statements(False))
+    for number in range(8):
         unit = org_unit(f"Department {number}", UnitKind.DEPARTMENT, org.south)
-        make_overdue(db, make_user(f"more{number}@example.org", unit=unit, password=None))
-    assert statements() == before
+        make_user(f"boss{number}@example.org", role=Role.MANAGER, unit=unit)
+        due(db, make_user(f"more{number}@example.org", unit=unit), -1)
+    after = (statements(True), statements(False))
+    assert after == before
 
 
-def test_the_command_prints_what_it_would_send_and_then_sends(app, org, runner, smtp_server):
+def test_the_command_prints_what_it_would_send_and_then_queues(app, org, runner):
     dry = runner.invoke(args=["send-reminders", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert (
-        "Would send overdue reminder to overdue@example.org (copy to north.manager@example.org)" in dry.output
+        "Would send reminder (overdue) to overdue@example.org (copy to north.manager@example.org)"
+        in dry.output
     )
-    assert "3 reminder(s) would be sent; 0 skipped" in dry.output and smtp_server.messages() == []
+    assert "Would send reminder (due in 7 days) to due.soon@example.org" in dry.output
+    assert "Would send summary to north.manager@example.org: 1 overdue, 1 expiring soon" in dry.output
+    assert "Not reminded (cannot sign in yet): new@example.org" in dry.output
+    assert "4 reminder(s) and 2 manager summary(ies) would be sent; 0 skipped" in dry.output
     real = runner.invoke(args=["send-reminders"])
-    assert real.exit_code == 0, real.output
-    assert "Sent expiring reminder to expiring@example.org" in real.output
-    assert "3 reminder(s) sent" in real.output and len(smtp_server.messages()) == 3
+    assert real.exit_code == 0 and "4 reminder(s) and 2 manager summary(ies) queued" in real.output
     again = runner.invoke(args=["send-reminders"])
-    assert "0 reminder(s) sent; 3 skipped because they were reminded within the last 7 day(s)" in again.output
+    assert "0 reminder(s) and 0 manager summary(ies) queued; 4 skipped" in again.output
+    assert "invite them with `flask --app course invite --pending`" in again.output
 
 
-def test_the_command_fails_clearly_when_a_message_is_refused(app, org, runner, smtp_server):
-    smtp_server.refuse.add("expiring@example.org")
-    result = runner.invoke(args=["send-reminders"])
-    assert result.exit_code == 1
-    assert "refused the message to expiring@example.org" in result.output
+def test_the_reminders_page_lists_who_cannot_sign_in(app, org, web, make_user):
+    make_user("admin@example.org", role=Role.ADMIN)
+    web.login("admin@example.org")
+    page = web.get("/admin/reminders").get_data(as_text=True)
+    assert "Not reminded: cannot sign in yet (1)" in page and "new@example.org" in page
+    assert "Due in 7 days" in page and "/admin/invitations" in page
+    response = web.submit("/admin/reminders", {})
+    assert response.status_code == 302
+    assert "4 reminders queued" in web.get("/admin/reminders").get_data(as_text=True)

@@ -5,6 +5,7 @@ import pytest
 from markupsafe import escape
 
 from course.models import JobRole, QuizAttempt
+from tests.factories import SETTINGS_FORM
 from tests.fixtures.quiz import answers_for
 
 MODULE = "responding"
@@ -99,13 +100,7 @@ def test_the_rule_is_a_setting_from_0_to_10(app, make_user, web, db):
     web.login("admin@example.org")
     form = text(web.get("/admin/settings"))
     assert 'name="retake_review_after"' in form and 'value="2"' in form
-    base = {
-        "org_name": "School",
-        "region": "UK",
-        "certificate_months": "12",
-        "expiring_window_days": "30",
-        "reminder_interval_days": "7",
-    }
+    base = {**SETTINGS_FORM, "org_name": "School"}
     bad = web.submit("/admin/settings", {**base, "retake_review_after": "11"})
     assert bad.status_code == 422 and "Enter a number of attempts from 0 to 10." in text(bad)
     good = web.submit("/admin/settings", {**base, "retake_review_after": "0"})

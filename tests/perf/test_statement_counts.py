@@ -23,7 +23,12 @@ STAFF_PAGES = (
     "/admin/reminders",
     "/admin/completions.csv",
 )
-ADMIN_PAGES = (*STAFF_PAGES, "/admin/quizzes?module=understanding", "/admin/people")
+ADMIN_PAGES = (
+    *STAFF_PAGES,
+    "/admin/quizzes?module=understanding",
+    "/admin/people",
+    "/admin/invitations",
+)
 
 
 def counts(app, web, pages):

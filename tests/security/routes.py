@@ -7,7 +7,6 @@ HIDE (404: another person's thing, or outside a manager's units, answered as if 
 
 from __future__ import annotations
 
-import base64
 from typing import Any, NamedTuple
 
 OK, LOGIN, DENY, HIDE = "ok", "sign-in", "403", "404"
@@ -42,6 +41,8 @@ ROUTES = [
     Route("auth.accept_invitation", "POST", "/invitation/{invite}",            OK,    OK,    OK,    OK,    OK),
     Route("auth.reset_password", "GET", "/reset/{reset}",                      OK,    OK,    OK,    OK,    OK),
     Route("auth.reset_password", "POST", "/reset/{reset}",                     OK,    OK,    OK,    OK,    OK),
+    Route("invitations.forgotten_password", "GET", "/forgotten-password",       OK,    OK,    OK,    OK,    OK),
+    Route("invitations.forgotten_password", "POST", "/forgotten-password",      OK,    OK,    OK,    OK,    OK),
     Route("learning.support",   "GET",  "/support",                            OK,    OK,    OK,    OK,    OK),
     Route("learning.accessibility", "GET", "/accessibility",                   OK,    OK,    OK,    OK,    OK),
     Route("records.verify",     "GET",  "/verify/{code}",                      OK,    OK,    OK,    OK,    OK),
@@ -83,6 +84,16 @@ ROUTES = [
     Route("people.edit_person",  "GET",  "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.edit_person",  "POST", "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.reset_link",   "POST", "/admin/people/{learner}/reset-link",  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("invitations.invitations", "GET", "/admin/invitations",               LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("invitations.invite_pending", "POST", "/admin/invitations",           LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("invitations.send_link", "POST", "/admin/invitations/{learner}/send", LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.units",       "GET",  "/admin/units",                        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.units",       "POST", "/admin/units",                        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.edit_unit",   "GET",  "/admin/units/{school}",               LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.edit_unit",   "POST", "/admin/units/{school}",               LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.retire_unit", "POST", "/admin/units/{school}/retire",        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.restore_unit", "POST", "/admin/units/{school}/restore",      LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.delete_unit", "POST", "/admin/units/{school}/delete",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.assignments",  "GET",  "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.assignments",  "POST", "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.delete_assignment", "POST", "/admin/assignments/{assignment}/delete", LOGIN, DENY, DENY, DENY, OK),
@@ -111,13 +122,12 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "auth.login": {"email": "nobody@example.org", "password": "not the right password"},
     "auth.accept_invitation": {"password": "one thing", "confirm": "another"},
     "auth.reset_password": {"password": "one thing", "confirm": "another"},
+    "invitations.forgotten_password": {"email": "nobody@example.org"},
     "learning.choose": {"response": "not-a-response"},
     "conversations.choose": {"turn": "kitchen", "choice": "notice"},
     "quizzes.rate": {"rating": "3"},
-    "imports.confirm_import": {
-        "kind": "people",
-        "content": base64.b64encode(b"email,name,job_role,unit_path\n").decode(),
-    },
+    "imports.confirm_import": {"upload": "no-such-upload"},
+    "people.units": {"name": "New ward", "kind": "department", "parent": "0"},
     "records.revoke": {"reason": "Recorded in error"},
 }
 

@@ -1,6 +1,7 @@
 """Fifty simultaneous submissions of a learner's last quiz, and simultaneous imports, through a real server."""
 
-import base64
+import io
+import re
 from urllib.parse import urlencode
 
 from sqlalchemy import func, select
@@ -78,8 +79,14 @@ def test_simultaneous_imports_of_one_file_add_each_person_once(app, live_server,
     content = "email,name,job_role,unit_path\n" + "".join(
         f"p{n}@example.org,Person {n},teacher,Trust / School\n" for n in range(rows)
     )
-    data = {"kind": "people", "content": base64.b64encode(content.encode()).decode()}
     token = csrf_token(web.get("/admin/import"))
+    preview = web.client.post(
+        "/admin/import",
+        data={"kind": "people", "file": (io.BytesIO(content.encode()), "staff.csv"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    kept = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview.get_data(as_text=True))
+    data = {"upload": kept.group(1)}
     body = urlencode({**data, "csrf_token": token})
     cookie = f"session={web.client.get_cookie('session').value}"
     answers, seconds = all_at_once(live_server, [("/admin/import/confirm", body, cookie)] * IMPORTERS)

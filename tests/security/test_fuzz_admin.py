@@ -1,8 +1,8 @@
 """Hostile input to the administrators' forms: inviting a person, the settings, and CSV import."""
 
-import base64
 import csv
 import io
+import re
 from io import BytesIO
 
 from hypothesis import event, given
@@ -77,8 +77,9 @@ SETTINGS = st.fixed_dictionaries(
         "certificate_months": in_range_or_hostile(1, 60),
         "pass_mark": st.just("") | in_range_or_hostile(50, 100),
         "expiring_window_days": in_range_or_hostile(7, 120),
-        "reminder_interval_days": in_range_or_hostile(1, 90),
+        "reminder_interval_days": in_range_or_hostile(7, 90),
         "retake_review_after": in_range_or_hostile(0, 10),
+        "reminder_stages": mostly(st.just("30, 7, 0"), texts(50)),
     }
 )
 
@@ -160,8 +161,8 @@ def test_importing_any_file(world, kind, upload):
     event(f"previewed {preview.status_code}")
     assert preview.status_code in (200, 422)
     assert_shown_escaped(preview.get_data(as_text=True), *cells)
-    encoded = base64.b64encode(content).decode()
-    confirm = {"kind": kind, "content": encoded, "csrf_token": token(client)}
+    kept = re.search(r'name="upload" type="hidden" value="([^"]+)"', preview.get_data(as_text=True))
+    confirm = {"upload": kept.group(1) if kept else "none", "csrf_token": token(client)}
     confirmed = client.post("/admin/import/confirm", data=confirm)
     counted("import: confirm", confirmed.status_code)
     event(f"confirmed {confirmed.status_code}")

@@ -3,6 +3,7 @@
 from hypothesis import assume, given, settings
 from markupsafe import escape
 
+from tests.factories import SETTINGS_FORM
 from tests.security import figures
 from tests.security.conftest import VISITORS, token
 from tests.security.routes import OK, ROUTES
@@ -31,15 +32,11 @@ def test_saved_markup_is_escaped_everywhere(world, name, organisation, lead):
     }
     save(admin, f"/admin/people/{world.ids['learner']}/edit", {**person, "unit": world.ids["school"]})
     organisation_settings = {
+        **SETTINGS_FORM,
         "org_name": organisation,
-        "region": "UK",
         "safeguarding_lead_name": lead,
         "safeguarding_lead_contact": lead,
         "wellbeing_contact": lead,
-        "certificate_months": "12",
-        "expiring_window_days": "30",
-        "reminder_interval_days": "7",
-        "retake_review_after": "2",
     }
     save(admin, "/admin/settings", organisation_settings)
     shown = {name: 0, organisation: 0, lead: 0}

@@ -26,6 +26,7 @@ def row(**changes):
     values = {
         "name": "Ann Smith",
         "email": "ann@example.org",
+        "staff_number": "E1001",
         "job_role": "Teacher",
         "unit": "North School",
         "status": "Completed",
@@ -48,15 +49,22 @@ def test_dates_are_iso_and_missing_ones_are_empty():
         csv_lines(HEADER, [row(), row(due_on=None, completed_on=None, expires_on=None)])
     )[2:]
     assert complete == (
-        "Ann Smith,ann@example.org,Teacher,North School,Completed,2026-01-31,2026-01-05,2027-01-05,"
+        "Ann Smith,ann@example.org,E1001,Teacher,North School,Completed,2026-01-31,2026-01-05,2027-01-05,"
         "ABCD-EFGH-JKLM-NPQR,2026.1\r\n"
     )
     assert ",Completed,,,,ABCD-EFGH-JKLM-NPQR," in missing
 
 
 def test_every_text_column_is_made_inert_and_quoting_survives_a_round_trip():
-    hostile = row(name='=HYPERLINK("x","y")', email="@a", job_role="-1", unit="+u", certificate_code="\tc")
+    hostile = row(
+        name='=HYPERLINK("x","y")',
+        email="@a",
+        staff_number="=1",
+        job_role="-1",
+        unit="+u",
+        certificate_code="\tc",
+    )
     text = "".join(csv_lines(HEADER, [hostile]))[1:]
     (_, cells) = list(csv.reader(io.StringIO(text)))
-    assert cells[:4] == ['\'=HYPERLINK("x","y")', "'@a", "'-1", "'+u"]
-    assert cells[8] == "'\tc"
+    assert cells[:5] == ['\'=HYPERLINK("x","y")', "'@a", "'=1", "'-1", "'+u"]
+    assert cells[9] == "'\tc"

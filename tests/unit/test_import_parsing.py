@@ -2,9 +2,10 @@ from datetime import date
 
 import pytest
 
-from course.imports.reading import SAVE_AS_UTF8, RowError, column_key, read_table
+from course.imports.reading import UNREADABLE, RowError, column_key, read_table
 from course.imports.rules import (
     BadCell,
+    changed_fields,
     describe_changes,
     parse_completed_on,
     parse_course_version,
@@ -83,13 +84,29 @@ class TestReadTable:
 
 
 class TestEncoding:
-    def test_cp1252_names_the_row_with_the_character(self):
-        read = table("email,name\na@example.org,Ann\nz@example.org,Zoë\n", encoding="cp1252")
-        assert read.errors == [RowError(3, SAVE_AS_UTF8)] and "Save the file as CSV UTF-8" in SAVE_AS_UTF8
+    def test_windows_1252_is_read_and_named(self):
+        read = table("email,name\na@example.org,Ann\nz@example.org,Zoë Ærø “quoted”\n", encoding="cp1252")
+        assert read.errors == [] and read.rows[1][1]["name"] == "Zoë Ærø “quoted”"
+        assert read.read_as == "CSV, Windows-1252, comma-separated"
+
+    def test_utf8_with_or_without_the_mark_is_named(self):
+        assert table("\ufeffemail,name\nz@example.org,Zoë\n").read_as == "CSV, UTF-8, comma-separated"
+        assert table("email,name\nz@example.org,Zoë\n").rows[0][1]["name"] == "Zoë"
+
+    def test_semicolons_are_the_separator_when_the_header_has_more_of_them(self):
+        read = table("email;name;role\na@example.org;Ann, Lee;admin\n")
+        assert read.errors == [] and read.rows == [
+            (2, {"email": "a@example.org", "name": "Ann, Lee", "role": "admin"})
+        ]
+        assert read.read_as == "CSV, UTF-8, semicolon-separated"
+
+    def test_a_semicolon_file_missing_a_column_names_only_that_column(self):
+        read = table("email;role\na@example.org;admin\n")
+        assert read.errors[0].message.startswith("the column name is missing")
 
     @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
     def test_utf16_with_or_without_the_byte_order_mark(self, encoding):
-        assert table("email,name\na@example.org,A\n", encoding=encoding).errors == [RowError(1, SAVE_AS_UTF8)]
+        assert table("email,name\na@example.org,A\n", encoding=encoding).errors == [RowError(1, UNREADABLE)]
 
 
 class TestCells:
@@ -195,12 +212,13 @@ class TestUnits:
             parse_unit("Trust / Academy", units)
 
 
-def person(row=2, user_id=None, changes=()):
-    return PersonRow(row, "a@example.org", "A", "teacher", "learner", 1, user_id, changes)
+def person(row=2, user_id=None, audit=None):
+    return PersonRow(row, "a@example.org", "A", "teacher", "learner", 1, user_id=user_id, audit=audit or {})
 
 
 def test_a_plan_counts_what_each_row_does():
-    plan = PeoplePlan((person(), person(user_id=7), person(user_id=8, changes=("name: A → B",))), ())
+    changed = {"name": {"from": "A", "to": "B"}}
+    plan = PeoplePlan((person(), person(user_id=7), person(user_id=8, audit=changed)), ())
     assert [row.action for row in plan.rows] == ["create", "unchanged", "update"]
     assert (plan.counts.created, plan.counts.updated, plan.counts.unchanged) == (1, 1, 1)
 
@@ -208,13 +226,18 @@ def test_a_plan_counts_what_each_row_does():
 def test_changes_are_described_in_words():
     old = {"name": "Ann", "job_role": "teacher", "role": "learner", "unit_id": 1}
     new = {"name": "Ann Lee", "job_role": "teaching_assistant", "role": "learner", "unit_id": 2}
-    assert describe_changes(old, new, {1: "Trust", 2: "Trust / Academy"}) == (
+    assert describe_changes(changed_fields(old, new), {1: "Trust", 2: "Trust / Academy"}) == (
         "name: Ann → Ann Lee",
         "job role: Teacher → Teaching assistant",
         "unit: Trust → Trust / Academy",
     )
-    assert describe_changes(old, old, {}) == ()
-    assert describe_changes({**old, "unit_id": None}, old, {1: "Trust"}) == ("unit: none → Trust",)
+    assert describe_changes(changed_fields(old, old), {}) == ()
+    assert describe_changes(changed_fields({**old, "unit_id": None}, old), {1: "Trust"}) == (
+        "unit: none → Trust",
+    )
+    assert changed_fields({"started_on": None}, {"started_on": date(2026, 9, 1)}) == {
+        "started_on": {"from": None, "to": "2026-09-01"}
+    }
 
 
 def record(row, user_id, day):

@@ -1,0 +1,31 @@
+"""Forms for invitations and the forgotten-password page."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class InviteForm(FlaskForm):
+    resend_expired = BooleanField(
+        "Also send a new invitation to people whose invitation expired unused",
+    )
+    submit = SubmitField("Invite everyone not yet invited")
+
+
+class SendLinkForm(FlaskForm):
+    submit = SubmitField("Send again")
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Enter an email address in the right format, like name@example.org."),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    submit = SubmitField("Send me a link")
