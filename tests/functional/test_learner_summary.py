@@ -1,10 +1,18 @@
 """The summary on each user row, which the reports read, follows the facts whoever writes them."""
 
-from sqlalchemy import create_engine, text, update
+import itertools
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, delete, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from course import migrate
 from course.database import utcnow
-from course.models import QuizAttempt, Revocation, SectionView
+from course.models import AttemptAnswer, CourseCompletion, QuizAttempt, Revocation, SectionView, User
 from tests.builders import completion, quiz_attempt
 
 
@@ -115,3 +123,191 @@ def test_the_migration_fills_the_summary_from_existing_facts(tmp_path):
         (3, False, "2027-02-01"),
         (4, False, None),
     ]
+
+
+# Any change the database allows, made by hand, and after each one the summary equals a recomputation.
+
+BASE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+moments = st.builds(
+    lambda day, minute: BASE + timedelta(days=day, minutes=minute), st.integers(0, 4), st.integers(0, 2)
+)
+maybe_moments = st.none() | moments
+pick = st.integers(0, 99)
+SERIALS = itertools.count()  # for values that must be unique  # the n-th existing row (modulo their number)
+
+CHANGES = st.one_of(
+    st.tuples(st.just("view"), pick, moments),
+    st.tuples(st.just("move view"), pick, pick, moments),
+    st.tuples(st.just("remove view"), pick),
+    st.tuples(st.just("attempt"), pick, maybe_moments),
+    st.tuples(st.just("submit"), pick, maybe_moments),
+    st.tuples(st.just("give attempt to"), pick, pick),
+    st.tuples(st.just("grade"), pick, st.booleans()),
+    st.tuples(st.just("answer"), pick),
+    st.tuples(st.just("remove attempt"), pick),
+    st.tuples(st.just("record"), pick, st.integers(1, 4), moments),
+    st.tuples(st.just("withdraw"), pick),
+    st.tuples(st.just("edit summary"), pick, maybe_moments, maybe_moments),
+    st.tuples(st.just("new person"), maybe_moments),
+    st.tuples(st.just("remove person"), pick),
+)
+
+
+def nth(db, column, n, *where):
+    found = db.scalars(select(column).where(*where).order_by(column)).all()
+    return found[n % len(found)] if found else None
+
+
+def make_change(db, change, serial):
+    """Run one hand-made change; the ones the database refuses must be refused."""
+    kind, *args = change
+    person = lambda n: nth(db, User.id, n)  # noqa: E731
+    if kind == "view":
+        db.execute(
+            insert(SectionView).values(
+                user_id=person(args[0]), module_id="m", section_id=f"s{serial}", viewed_at=args[1]
+            )
+        )
+    elif kind == "move view" and (view := nth(db, SectionView.id, args[0])):
+        db.execute(
+            update(SectionView)
+            .where(SectionView.id == view)
+            .values(user_id=person(args[1]), viewed_at=args[2])
+        )
+    elif kind == "remove view" and (view := nth(db, SectionView.id, args[0])):
+        db.execute(delete(SectionView).where(SectionView.id == view))
+    elif kind == "attempt":
+        db.execute(
+            insert(QuizAttempt).values(
+                user_id=person(args[0]),
+                module_id="m",
+                quiz_version=1,
+                course_version="t",
+                draw=[],
+                pass_mark=80,
+                expires_at=BASE,
+                submitted_at=args[1],
+            )
+        )
+    elif kind == "submit" and (attempt := nth(db, QuizAttempt.id, args[0])):
+        db.execute(update(QuizAttempt).where(QuizAttempt.id == attempt).values(submitted_at=args[1]))
+    elif kind == "give attempt to" and (attempt := nth(db, QuizAttempt.id, args[0])):
+        db.execute(update(QuizAttempt).where(QuizAttempt.id == attempt).values(user_id=person(args[1])))
+    elif kind == "grade" and (attempt := nth(db, QuizAttempt.id, args[0])):
+        db.execute(update(QuizAttempt).where(QuizAttempt.id == attempt).values(passed=args[1], score=50))
+    elif kind == "answer" and (attempt := nth(db, QuizAttempt.id, args[0])):
+        db.execute(
+            insert(AttemptAnswer).values(
+                attempt_id=attempt, question_id=f"q{serial}", position=0, selected=["a"], correct=True
+            )
+        )
+    elif kind == "remove attempt" and (attempt := nth(db, QuizAttempt.id, args[0])):
+        answered = db.scalar(select(AttemptAnswer.id).where(AttemptAnswer.attempt_id == attempt).limit(1))
+        refused(db, delete(QuizAttempt).where(QuizAttempt.id == attempt), answered is not None)
+    elif kind == "record":
+        user = person(args[0])
+        taken = set(db.scalars(select(CourseCompletion.cycle).where(CourseCompletion.user_id == user)))
+        cycle = next(
+            c for c in itertools.chain([args[1]], itertools.count(1)) if c not in taken
+        )  # sometimes below the latest
+        db.execute(
+            insert(CourseCompletion).values(
+                user_id=user,
+                cycle=cycle,
+                course_version="t",
+                completed_at=args[2],
+                expires_on=args[2].date() + timedelta(days=cycle),
+                scores={},
+                cpd_minutes=1,
+                certificate_code=f"C{serial}",
+            )
+        )
+    elif kind == "withdraw" and (
+        record := nth(
+            db, CourseCompletion.id, args[0], CourseCompletion.id.not_in(select(Revocation.completion_id))
+        )
+    ):
+        db.execute(insert(Revocation).values(completion_id=record, reason="test"))
+    elif kind == "edit summary":
+        at = args[1] or args[2]
+        db.execute(
+            update(User)
+            .where(User.id == person(args[0]))
+            .values(started_at=args[1], record_completed_at=at, record_expires_on=at and at.date())
+        )
+    elif kind == "new person":
+        db.execute(
+            insert(User).values(
+                email=f"p{serial}@example.org",
+                name="P",
+                started_at=args[0],
+                record_completed_at=args[0],
+                record_expires_on=args[0] and args[0].date(),
+            )
+        )
+    elif kind == "remove person" and (user := person(args[0])) is not None:
+        holds_facts = db.scalar(
+            select(User.id).where(
+                User.id == user,
+                or_(
+                    User.id.in_(select(CourseCompletion.user_id)),
+                    User.id.in_(select(QuizAttempt.user_id).join(AttemptAnswer)),
+                ),
+            )
+        )
+        refused(db, delete(User).where(User.id == user), holds_facts is not None)
+    db.commit()
+
+
+def refused(db, statement, expected):
+    if not expected:
+        db.execute(statement)
+        return
+    with pytest.raises(IntegrityError, match="are never changed or deleted"):
+        db.execute(statement)
+    db.rollback()
+
+
+def recomputed(db):
+    """Each user's summary worked out in Python from the facts: the rule of migration 0002."""
+    steps = defaultdict(list)
+    for user, at in db.execute(select(SectionView.user_id, SectionView.viewed_at)):
+        steps[user].append(at)
+    for user, at in db.execute(select(QuizAttempt.user_id, QuizAttempt.submitted_at)):
+        if at is not None:
+            steps[user].append(at)
+    withdrawn = set(db.scalars(select(Revocation.completion_id)))
+    latest = {}
+    for record in db.execute(select(CourseCompletion.__table__).order_by(CourseCompletion.cycle)):
+        latest[record.user_id] = record
+    summary = {}
+    for user in db.scalars(select(User.id)):
+        record = latest.get(user)
+        kept = record is not None and record.id not in withdrawn
+        summary[user] = (
+            min(steps[user], default=None),
+            record.completed_at if kept else None,
+            record.expires_on if kept else None,
+        )
+    return summary
+
+
+def stored(db):
+    rows = db.execute(select(User.id, User.started_at, User.record_completed_at, User.record_expires_on))
+    return {row.id: tuple(row[1:]) for row in rows}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(changes=st.lists(CHANGES, min_size=1, max_size=12))
+def test_after_any_change_the_summary_equals_a_recomputation(make_user, db, changes):
+    """Each example starts where the last one left off: the rule holds whatever came before."""
+    while len(stored(db)) < 3:
+        make_user(password=None)
+    for change in changes:
+        make_change(db, change, next(SERIALS))
+        assert stored(db) == recomputed(db), change
