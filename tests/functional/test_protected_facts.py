@@ -10,6 +10,7 @@ from course import migrate
 from course.database import utcnow
 from course.models import AttemptAnswer, AuditEvent, CourseCompletion, QuizAttempt, Revocation, User
 from tests.builders import completion, quiz_attempt
+from tests.fixtures.app import PROTECTED_TABLES
 
 REFUSED = {
     "course_completions": "completion records are never changed or deleted; add a withdrawal instead",
@@ -25,6 +26,10 @@ CHANGES = {
     "attempt_answers": (AttemptAnswer, "correct", True),
     "audit_events": (AuditEvent, "action", "changed"),
 }
+
+
+def test_the_suite_resets_exactly_these_tables_by_truncation():
+    assert set(PROTECTED_TABLES) == set(REFUSED)
 
 
 @pytest.fixture
