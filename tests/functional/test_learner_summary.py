@@ -137,7 +137,7 @@ SERIALS = itertools.count()  # for values that must be unique  # the n-th existi
 
 CHANGES = st.one_of(
     st.tuples(st.just("view"), pick, moments),
-    st.tuples(st.just("move view"), pick, pick, moments),
+    st.tuples(st.just("move view"), pick, st.none() | pick, st.none() | moments),  # None: as it was
     st.tuples(st.just("remove view"), pick),
     st.tuples(st.just("attempt"), pick, maybe_moments),
     st.tuples(st.just("submit"), pick, maybe_moments),
@@ -173,10 +173,13 @@ def make_change(db, change, people):
             )
         )
     elif kind == "move view" and (view := nth(db, SectionView.id, args[0], people)):
+        moved = {} if args[1] is None else {"user_id": people[args[1] % len(people)]}
+        if args[2] is not None:
+            moved["viewed_at"] = args[2]
         db.execute(
             update(SectionView)
             .where(SectionView.id == view)
-            .values(user_id=people[args[1] % len(people)], viewed_at=args[2])
+            .values(moved or {"viewed_at": SectionView.viewed_at})  # or a change to nothing
         )
     elif kind == "remove view" and (view := nth(db, SectionView.id, args[0], people)):
         db.execute(delete(SectionView).where(SectionView.id == view))
