@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from course.database import utcnow
 from course.models import CourseCompletion, JobRole, QuizAttempt, Revocation
 from tests import factories
+from tests.factories import completion
 from tests.fixtures.quiz import complete_course, take_quiz
 
 
@@ -95,9 +96,8 @@ class TestVerify:
         assert "rec@example.org" not in page  # name, course and dates only
 
     def test_expired(self, app, teacher, web, db, client):
-        complete_course(web, app, "teacher")
-        record = only_record(db)
-        record.expires_on = factories.today()
+        record = completion(teacher, expires_in_days=0)  # records are never edited: one that ends today
+        db.add(record)
         db.commit()
         assert "This certificate is expired." in text(client.get(f"/verify/{record.certificate_code}"))
 
@@ -121,11 +121,11 @@ class TestVerify:
         assert client.get("/verify/AAAA-BBBB-CCCC-DDDD").status_code == 429
 
 
-def test_renewal_in_the_window_earns_a_new_record_and_keeps_history(app, teacher, web, db):
+def test_renewal_in_the_window_earns_a_new_record_and_keeps_history(app, teacher, web, db, org_settings):
     complete_course(web, app, "teacher")
-    first = only_record(db)
-    # Move the record so that today is inside its renewal window, and the old passes before it.
-    first.expires_on = factories.today() + timedelta(days=10)
+    # Records are never edited: a window longer than the record's life puts today inside it, 35 days
+    # or so after it opened, and the passes are moved before it.
+    org_settings(expiring_window_days=400)
     for attempt in db.query(QuizAttempt).all():
         attempt.submitted_at = utcnow() - timedelta(days=60)
     db.commit()
