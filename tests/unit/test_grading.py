@@ -54,6 +54,10 @@ class TestGrade:
     def test_missing_answer_is_wrong(self):
         assert grade((question("q1"),), {}, 80).score == 0
 
+    def test_no_questions_scores_nothing(self):
+        result = grade((), {}, 80)
+        assert (result.correct_count, result.score, result.passed) == (0, 0, False)
+
 
 class TestDraw:
     def test_only_the_audiences_questions_without_repeats(self):

@@ -1,9 +1,16 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from course.progress.rules import add_months, expiry_for, renewal_opens_at
-from course.progress.status import RecordFacts, Status, past_due, training_status, window_opens
+from course.progress.status import (
+    RecordFacts,
+    Status,
+    past_due,
+    record_validity,
+    training_status,
+    window_opens,
+)
 
 EXPIRES = date(2027, 11, 25)
 VALID = RecordFacts(EXPIRES)
@@ -89,3 +96,11 @@ def test_renewal_counts_work_from_the_window_or_the_revocation():
     assert renewal_opens_at(RecordFacts(EXPIRES), 30, None) == date(2027, 10, 26)
     revoked_at = datetime(2027, 3, 1, 12, tzinfo=UTC)
     assert renewal_opens_at(RecordFacts(EXPIRES, revoked=True), 30, revoked_at) == date(2027, 3, 1)
+
+
+def test_what_a_record_says_to_anyone_who_checks_it():
+    last_day = EXPIRES - timedelta(days=1)
+    assert record_validity(EXPIRES, withdrawn=False, today=last_day) == "valid"
+    assert record_validity(EXPIRES, withdrawn=False, today=EXPIRES) == "expired"  # the expiry day itself
+    assert record_validity(EXPIRES, withdrawn=True, today=last_day) == "withdrawn"
+    assert record_validity(EXPIRES, withdrawn=True, today=EXPIRES) == "withdrawn"
