@@ -69,6 +69,10 @@ bench: install-dev ## Benchmark 10,000 learners on SQLite (BENCH_ARGS="--postgre
 	$(BIN)/pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+.PHONY: mutate
+mutate: install-dev ## Mutation run over the status rule, its SQL twin, the reports, grading and import cells
+	$(BIN)/python scripts/mutate.py $(MUTATE_FILES)
+
 .PHONY: check-security
 check-security: install-dev ## The security suite's long run (over 10,000 fuzz cases), on SQLite and PostgreSQL
 	SECURITY_FUZZ=long $(BIN)/pytest -p no:cacheprovider tests/security

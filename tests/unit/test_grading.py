@@ -61,6 +61,10 @@ class TestGrade:
     def test_missing_answer_is_wrong(self):
         assert grade((question("q1"),), {}, 80).score == 0
 
+    def test_no_questions_scores_nothing(self):
+        result = grade((), {}, 80)
+        assert (result.correct_count, result.score, result.passed) == (0, 0, False)
+
 
 class TestDraw:
     def test_only_the_audiences_questions_without_repeats(self):
@@ -88,6 +92,17 @@ class TestDraw:
             drawn = draw(bank(qs, size=2), "teacher", "UK", random.Random(seed))
             assert "b0" in [d.question_id for d in drawn]
 
+    def test_the_draw_takes_exactly_its_size_when_every_question_has_its_own_objective(self):
+        qs = [question(f"q{i}", objective=f"o{i}") for i in range(6)]
+        for seed in range(10):
+            drawn = draw(bank(qs, size=3), "teacher", "UK", random.Random(seed))
+            assert len(drawn) == 3 == len({d.question_id for d in drawn})
+
+    def test_a_bank_smaller_than_the_draw_gives_each_question_once(self):
+        qs = [question("q0", objective="o0"), question("q1", objective="o0"), question("q2", objective="o1")]
+        drawn = draw(bank(qs, size=5), "teacher", "UK", random.Random(1))
+        assert sorted(d.question_id for d in drawn) == ["q0", "q1", "q2"]
+
     def test_options_are_shuffled_but_true_false_reads_in_order(self):
         qs = [question(f"q{i}", ids=("a", "b", "c", "d")) for i in range(3)] + [
             question("tf", kind="truefalse", correct=("true",))
@@ -112,22 +127,51 @@ class TestDraw:
 
 
 class TestReadAnswers:
-    DRAWN = (Drawn("q1", ("a", "b", "c")), Drawn("q2", ("a", "b", "c")), Drawn("q3", ("a", "b", "c")))
+    DRAWN = (
+        Drawn("q1", ("a", "b", "c")),
+        Drawn("q2", ("a", "b", "c")),
+        Drawn("q3", ("a", "b", "c")),
+        Drawn("tf", ("true", "false")),
+    )
     QUESTIONS = {
         "q1": question("q1"),
         "q2": question("q2", kind="multiple", correct=("a", "b")),
         "q3": question("q3"),
+        "tf": question("tf", kind="truefalse", correct=("true",)),
     }
 
     def test_reads_answers_and_lists_unanswered(self):
         answers, unanswered = read_answers(self.DRAWN, self.QUESTIONS, {"q-q1": ["b"], "q-q2": ["a", "b"]})
         assert answers == {"q1": frozenset("b"), "q2": frozenset({"a", "b"})}
-        assert unanswered == [3]
+        assert unanswered == [3, 4]  # numbered as the learner sees them
+
+    def test_every_option_of_a_multiple_response_question_may_be_chosen(self):
+        form = {"q-q1": ["a"], "q-q2": ["a", "b", "c"], "q-q3": ["c"], "q-tf": ["false"]}
+        answers, unanswered = read_answers(self.DRAWN, self.QUESTIONS, form)
+        assert answers["q2"] == frozenset("abc") and answers["tf"] == frozenset({"false"})
+        assert unanswered == []
+
+    def test_other_fields_of_the_form_are_not_answers(self):
+        assert read_answers(self.DRAWN, self.QUESTIONS, {"csrf_token": ["x"], "q-q1": ["a"]})[1] == [2, 3, 4]
 
     @pytest.mark.parametrize(
         "form",
-        [{"q-q1": ["z"]}, {"q-q9": ["a"]}, {"q-q1": ["a", "b"]}],
-        ids=["option outside the draw", "question outside the draw", "two answers to a single"],
+        [
+            {"q-q1": ["z"]},
+            {"q-q2": ["a", "z"]},
+            {"q-q9": ["a"]},
+            {"q-q1": ["a", "b"]},
+            {"q-q1": ["a", "b", "c"]},
+            {"q-tf": ["true", "false"]},
+        ],
+        ids=[
+            "option outside the draw",
+            "one option outside the draw",
+            "question outside the draw",
+            "two answers to a single",
+            "every answer to a single",
+            "both answers to a true or false",
+        ],
     )
     def test_tampering_is_refused(self, form):
         with pytest.raises(AnswerProblem):

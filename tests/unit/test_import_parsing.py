@@ -6,6 +6,7 @@ from course.imports.reading import UNREADABLE, RowError, column_key, read_table
 from course.imports.rules import (
     BadCell,
     changed_fields,
+    chunks,
     describe_changes,
     parse_completed_on,
     parse_course_version,
@@ -168,6 +169,9 @@ class TestCells:
         assert parse_expires_on("", date(2024, 1, 31), 1) == date(2024, 2, 29)
         assert parse_expires_on("2030-01-01", date(2024, 1, 31), 12) == date(2030, 1, 1)
 
+    def test_expiry_may_be_the_day_after_completion(self):
+        assert parse_expires_on("2024-02-01", date(2024, 1, 31), 12) == date(2024, 2, 1)
+
     @pytest.mark.parametrize("value", ["2024-01-31", "2024-01-30"])
     def test_expiry_must_be_after_completion(self, value):
         with pytest.raises(BadCell, match=f"expires_on {value} must be after completed_on 2024-01-31"):
@@ -176,6 +180,7 @@ class TestCells:
     def test_course_version(self):
         assert parse_course_version("") == "imported"
         assert parse_course_version("2024.2") == "2024.2"
+        assert parse_course_version("v" * 40) == "v" * 40
         with pytest.raises(BadCell, match="course_version has 41 characters"):
             parse_course_version("v" * 41)
 
@@ -253,3 +258,8 @@ def test_new_records_take_the_next_cycles_in_date_order():
     last = {10: 3}
     assert number_cycles(records, last) == {4: 4, 2: 5, 3: 1}
     assert last == {10: 3}  # the caller's numbers are left alone
+
+
+def test_work_is_done_in_chunks_that_cover_every_item_once():
+    assert [list(chunk) for chunk in chunks(list(range(5)), 2)] == [[0, 1], [2, 3], [4]]
+    assert list(chunks([])) == []

@@ -27,3 +27,13 @@ def test_undefined_when_all_right_or_scores_equal():
     assert point_biserial(*from_pairs([(100, 1), (60, 1)])) is None
     assert point_biserial(*from_pairs([(60, 1), (60, 0)])) is None
     assert point_biserial(0, 0, 0, 0, 0) is None
+
+
+def test_undefined_when_no_one_was_right():
+    assert point_biserial(*from_pairs([(100, 0), (60, 0), (20, 0)])) is None
+
+
+def test_one_right_answer_of_three():
+    # Scores 90 (right), 60 and 30: M1=90, M0=45, SD=sqrt(600), p=1/3.
+    expected = (90 - 45) / math.sqrt(600) * math.sqrt(1 / 3 * 2 / 3)
+    assert point_biserial(*from_pairs([(90, 1), (60, 0), (30, 0)])) == pytest.approx(expected)

@@ -1,9 +1,17 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from course.progress.rules import add_months, expiry_for, renewal_opens_at
-from course.progress.status import RecordFacts, Status, training_status, window_opens
+from course.progress.status import (
+    RecordFacts,
+    RecordState,
+    Status,
+    past_due,
+    record_state,
+    training_status,
+    window_opens,
+)
 
 EXPIRES = date(2027, 11, 25)
 VALID = RecordFacts(EXPIRES)
@@ -61,6 +69,16 @@ def test_the_due_date_itself_is_not_overdue():
 
 def test_a_valid_record_is_never_overdue():
     assert status(date(2027, 1, 1), due_on=date(2026, 12, 1)) == Status.COMPLETED
+    assert status(date(2027, 11, 24), due_on=date(2026, 12, 1)) == Status.EXPIRING_SOON  # still valid
+
+
+def test_past_due_keeps_both_valid_states_and_makes_the_others_overdue():
+    today, passed = date(2027, 1, 2), date(2027, 1, 1)
+    for state in Status:
+        expected = state if state in (Status.COMPLETED, Status.EXPIRING_SOON) else Status.OVERDUE
+        assert past_due(state, passed, today) == expected, state
+        assert past_due(state, today, today) == state  # the due day itself
+        assert past_due(state, None, today) == state  # nothing assigned
 
 
 def test_a_revoked_record_counts_as_none():
@@ -80,3 +98,12 @@ def test_renewal_counts_work_from_the_window_or_the_revocation():
     revoked_at = datetime(2027, 3, 1, 12, tzinfo=UTC)
     # From the moment of the withdrawal, not its day: that morning's passes earned the withdrawn record.
     assert renewal_opens_at(RecordFacts(EXPIRES, revoked=True), 30, revoked_at) == revoked_at
+
+
+def test_what_a_record_says_to_anyone_who_checks_it():
+    last_day = EXPIRES - timedelta(days=1)
+    assert record_state(expires_on=EXPIRES, revoked=False, today=last_day) == RecordState.VALID
+    # the expiry day itself
+    assert record_state(expires_on=EXPIRES, revoked=False, today=EXPIRES) == RecordState.EXPIRED
+    assert record_state(expires_on=EXPIRES, revoked=True, today=last_day) == RecordState.WITHDRAWN
+    assert record_state(expires_on=EXPIRES, revoked=True, today=EXPIRES) == RecordState.WITHDRAWN

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from course.progress.status import Status
-from course.reporting.rules import Tally, summarise
+from course.reporting.rules import GroupRow, Tally, summarise
 
 TODAY = date(2026, 11, 25)
 PASSED, COMING = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
@@ -39,3 +39,10 @@ def test_groups_by_unit_and_by_job_role_in_label_order():
 def test_no_learners_gives_empty_figures():
     summary = summarise([], TODAY)
     assert summary.overview.learners == 0 and summary.units == [] and summary.roles == []
+
+
+def test_the_share_in_date_is_a_rounded_percentage_and_nothing_without_learners():
+    assert GroupRow("Ward", 4, 3, 0).percent == 75
+    assert GroupRow("Ward", 3, 1, 0).percent == 33
+    assert GroupRow("Ward", 3, 2, 1).percent == 67
+    assert GroupRow("Empty", 0, 0, 0).percent == 0
