@@ -19,6 +19,7 @@ from course import (
     health,
     imports,
     learning,
+    lti,
     organisation,
     outbox,
     people,
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
         organisation.bp,
         outbox.bp,
         sso.bp,
+        lti.bp,
         admin.bp,
         health.bp,
     ):

@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from course import backup, demo, migrate
 from course.conversations import cli as conversations_cli
 from course.imports import cli as imports_cli
+from course.lti import cli as lti_cli
 from course.outbox import cli as outbox_cli
 from course.people import cli as people_cli
 from course.reminders import cli as reminders_cli
@@ -57,6 +58,7 @@ def init_app(app: Flask) -> None:
         *people_cli.COMMANDS,
         *imports_cli.COMMANDS,
         *outbox_cli.COMMANDS,
+        *lti_cli.COMMANDS,
         *reminders_cli.COMMANDS,
         *reporting_cli.COMMANDS,
         *conversations_cli.COMMANDS,
