@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import URL, DataRequired, Length
 
@@ -47,7 +48,7 @@ class SwitchForm(FlaskForm):
 class JobRoleForm(FlaskForm):
     job_role = RadioField(
         "Your job role",
-        choices=[(role.value, role.label) for role in JobRole],
+        choices=[SelectChoice(role.value, role.label) for role in JobRole],
         validators=[DataRequired("Choose your job role.")],
         description="The course shows the examples and steps for your role.",
     )

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_login import current_user, login_required, login_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from course.content import current_course
 from course.extensions import csrf, db, limiter
@@ -146,10 +147,10 @@ def job_role() -> str | Response | tuple[str, int]:
     return render_template("lti/job_role.html", form=form), 422 if form.errors else 200
 
 
-def _module_choices() -> list[tuple[str, str]]:
+def _module_choices() -> list[SelectChoice]:
     course = current_course()
-    return [(COURSE, f"The whole course: {course.title}")] + [
-        (module.id, f"Module: {module.title}") for module in course.modules if module.id in course.banks
+    return [SelectChoice(COURSE, f"The whole course: {course.title}")] + [
+        SelectChoice(module.id, f"Module: {module.title}") for module in course.modules if module.id in course.banks
     ]
 
 
@@ -183,7 +184,7 @@ def deep_link() -> Response | tuple[str, int]:
         return _problem(services.LtiFailure("platform"))
     if not form.validate():
         return _in_frame(render_template("lti/deep_link.html", form=form), 422, context["origins"])
-    chosen = dict(form.choice.choices)[form.choice.data]
+    chosen = next(c.label for c in _module_choices() if c.value == form.choice.data)
     module_id = None if form.choice.data == COURSE else form.choice.data
     signed = services.deep_link_response(
         registration,
@@ -200,7 +201,7 @@ def deep_link() -> Response | tuple[str, int]:
 @roles_required(Role.ADMIN)
 def registrations() -> str | Response | tuple[str, int]:
     form = RegistrationForm()
-    form.unit.choices = [(NO_UNIT, "No unit"), *services.unit_choices()]
+    form.unit.choices = [SelectChoice(NO_UNIT, "No unit"), *(SelectChoice(i, n) for i, n in services.unit_choices())]
     if form.validate_on_submit():
         try:
             services.register(
