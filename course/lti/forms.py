@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length
 
 from course.models import JobRole
@@ -27,17 +27,23 @@ class RegistrationForm(FlaskForm):
         description="The platform ID your LMS shows, for example https://moodle.example.org.",
     )
     client_id = StringField(
-        "Client ID", validators=[DataRequired("Enter the client ID."), Length(max=255)],
+        "Client ID",
+        validators=[DataRequired("Enter the client ID."), Length(max=255)],
         description="The client ID your LMS gave this tool.",
     )
     deployment_id = StringField(
-        "Deployment ID", validators=[DataRequired("Enter the deployment ID."), Length(max=255)],
+        "Deployment ID",
+        validators=[DataRequired("Enter the deployment ID."), Length(max=255)],
         description="The deployment ID your LMS shows for this tool.",
     )
     auth_login_url = _url("Authentication request URL", "Where this site sends the login (OIDC auth).")
     auth_token_url = _url("Access token URL", "Where this site asks for a token to send scores.")
     keyset_url = _url("Public keyset URL", "Where your LMS publishes its signing keys (JWKS).")
-    unit = SelectField("Unit for new learners", coerce=int, description="Where a learner this LMS sends for the first time goes.")
+    unit = SelectField(
+        "Unit for new learners",
+        coerce=int,
+        description="Where a learner this LMS sends for the first time goes.",
+    )
     submit = SubmitField("Register the platform")
 
 

@@ -67,9 +67,13 @@ def login() -> Response | tuple[str, int]:
 @limiter.limit(login_limit)
 def launch() -> Response | tuple[str, int]:
     try:
-        checked, registration = services.check_launch(request.form.get("id_token", ""), request.form.get("state", ""))
+        checked, registration = services.check_launch(
+            request.form.get("id_token", ""), request.form.get("state", "")
+        )
         origins = rules.frame_origins(
-            issuer=registration.issuer, auth_login_url=registration.auth_login_url, return_url=checked.return_url
+            issuer=registration.issuer,
+            auth_login_url=registration.auth_login_url,
+            return_url=checked.return_url,
         )
         if checked.message_type == rules.DEEP_LINKING:
             return _deep_link_page(checked, registration, origins)
@@ -150,7 +154,9 @@ def job_role() -> str | Response | tuple[str, int]:
 def _module_choices() -> list[SelectChoice]:
     course = current_course()
     return [SelectChoice(COURSE, f"The whole course: {course.title}")] + [
-        SelectChoice(module.id, f"Module: {module.title}") for module in course.modules if module.id in course.banks
+        SelectChoice(module.id, f"Module: {module.title}")
+        for module in course.modules
+        if module.id in course.banks
     ]
 
 
@@ -193,7 +199,9 @@ def deep_link() -> Response | tuple[str, int]:
         module_id=module_id,
         launch_url=url_for("lti.launch", _external=True),
     )
-    page = render_template("lti/deep_link_return.html", return_url=context["return_url"], jwt=signed, title=chosen)
+    page = render_template(
+        "lti/deep_link_return.html", return_url=context["return_url"], jwt=signed, title=chosen
+    )
     return _in_frame(page, 200, context["origins"], form_target=context["return_url"])
 
 
@@ -201,7 +209,10 @@ def deep_link() -> Response | tuple[str, int]:
 @roles_required(Role.ADMIN)
 def registrations() -> str | Response | tuple[str, int]:
     form = RegistrationForm()
-    form.unit.choices = [SelectChoice(NO_UNIT, "No unit"), *(SelectChoice(i, n) for i, n in services.unit_choices())]
+    form.unit.choices = [
+        SelectChoice(NO_UNIT, "No unit"),
+        *(SelectChoice(i, n) for i, n in services.unit_choices()),
+    ]
     if form.validate_on_submit():
         try:
             services.register(

@@ -126,7 +126,9 @@ def check_claims(
     settings = claims.get(DL + "deep_linking_settings") or {}
     if message_type == RESOURCE_LINK and not (isinstance(link, dict) and link.get("id")):
         raise ClaimProblem("claims", "resource_link")
-    if message_type == DEEP_LINKING and not (isinstance(settings, dict) and settings.get("deep_link_return_url")):
+    if message_type == DEEP_LINKING and not (
+        isinstance(settings, dict) and settings.get("deep_link_return_url")
+    ):
         raise ClaimProblem("claims", "deep_linking_settings")
     email = claims.get("email")
     scopes = ags.get("scope", []) if isinstance(ags, dict) else []
@@ -144,7 +146,9 @@ def check_claims(
             if isinstance(ags, dict) and ags.get("lineitem") and SCORE_SCOPE in scopes
             else None
         ),
-        deep_link_return_url=str(settings["deep_link_return_url"]) if isinstance(settings, dict) and settings.get("deep_link_return_url") else None,
+        deep_link_return_url=str(settings["deep_link_return_url"])
+        if isinstance(settings, dict) and settings.get("deep_link_return_url")
+        else None,
         deep_link_data=settings.get("data") if isinstance(settings, dict) else None,
         return_url=_return_url(claims.get(LTI + "launch_presentation")),
     )
@@ -205,7 +209,7 @@ class Problem:
     title: str
     what: str
     todo: str
-    status: int = 400
+    status: int = 403  # refused: the launch does not prove who is asking
 
 
 BACK = "Go back to your LMS and open the course again."

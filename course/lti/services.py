@@ -60,7 +60,8 @@ class LtiFailure(Exception):
 def record_failure(failure: LtiFailure) -> None:
     """An audit event for a launch that did not go ahead; nothing else is written."""
     db.session.rollback()
-    record(f"lti.{failure.reason}", subject="", **{k: str(v) for k, v in failure.details.items()})
+    details: dict[str, Any] = {key: str(value) for key, value in failure.details.items()}
+    record(f"lti.{failure.reason}", subject="", actor=None, **details)
     db.session.commit()
 
 
@@ -177,7 +178,10 @@ def set_active(registration: LtiRegistration, active: bool, *, by: User) -> None
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    return [(row.id, row.name) for row in db.session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.path))]
+    return [
+        (row.id, row.name)
+        for row in db.session.execute(select(OrgUnit.id, OrgUnit.name).order_by(OrgUnit.path))
+    ]
 
 
 def unit_named(name: str) -> OrgUnit | None:
@@ -323,7 +327,9 @@ def _first_link(launch: Launch, registration: LtiRegistration) -> LtiLink:
         raise LtiFailure("deactivated", user_id=user.id)
     elif user.role != Role.LEARNER:
         raise LtiFailure("staff_account", user_id=user.id)
-    link = LtiLink(registration_id=registration.id, subject=launch.subject, user_id=user.id, job_role_asked=asked)
+    link = LtiLink(
+        registration_id=registration.id, subject=launch.subject, user_id=user.id, job_role_asked=asked
+    )
     db.session.add(link)
     db.session.flush()
     link.user = user
@@ -343,7 +349,9 @@ def _new_learner(launch: Launch, registration: LtiRegistration) -> User:
         password=None,
     )
     db.session.flush()
-    record("person.created", subject=f"user:{user.id}", actor=user, email=user.email, role=user.role, via="lti")
+    record(
+        "person.created", subject=f"user:{user.id}", actor=user, email=user.email, role=user.role, via="lti"
+    )
     return user
 
 
@@ -384,7 +392,9 @@ def redeem_handoff(token: str) -> User:
     except TokenProblem as problem:
         raise LtiFailure("handoff") from problem
     claimed = db.session.execute(
-        update(AccountToken).where(AccountToken.id == found.id, AccountToken.used_at.is_(None)).values(used_at=utcnow())
+        update(AccountToken)
+        .where(AccountToken.id == found.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
@@ -442,7 +452,9 @@ def _completed(user_id: int, module_id: str | None, score: int) -> None:
         .where(
             LtiLink.user_id == user_id,
             LtiResourceLink.lineitem_url.is_not(None),
-            LtiResourceLink.module_id.is_(None) if module_id is None else LtiResourceLink.module_id == module_id,
+            LtiResourceLink.module_id.is_(None)
+            if module_id is None
+            else LtiResourceLink.module_id == module_id,
         )
     )
     stamp = utcnow().astimezone(UTC).isoformat()

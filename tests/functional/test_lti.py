@@ -43,7 +43,9 @@ def test_a_first_launch_signs_a_new_learner_in_and_shows_the_course(lms, db, lti
     assert page.status_code == 200
     assert f"frame-ancestors {lti_platform.issuer}" in page.headers["Content-Security-Policy"]
     assert "X-Frame-Options" not in page.headers
-    assert "Before you start" in page.get_data(as_text=True) or "course" in page.get_data(as_text=True).lower()
+    assert (
+        "Before you start" in page.get_data(as_text=True) or "course" in page.get_data(as_text=True).lower()
+    )
     [alice] = users(db)
     assert (alice.email, alice.name, alice.role, alice.job_role) == (
         "alice@trust.example.org",
@@ -128,7 +130,7 @@ def test_platform_roles_give_no_admin_rights(lms, db, web):
 )
 def test_a_bad_token_is_refused_with_a_clear_page_and_no_account_change(lms, db, hint, title):
     page = lms.launch("mallory", **hint)
-    assert page.status_code == 400
+    assert page.status_code == 403
     assert title in page.get_data(as_text=True)
     assert "Set-Cookie" not in page.headers or "Partitioned" not in page.headers["Set-Cookie"]
     assert users(db) == [] and count(db, LtiLink) == 0
@@ -140,7 +142,7 @@ def test_a_replayed_token_is_refused(lms, db):
     assert lms.post("/lti/launch", data=form).status_code == 302
     lms.client.delete_cookie("session", domain="localhost")
     replay = lms.post("/lti/launch", data=form)
-    assert replay.status_code == 400 and "This launch was already used" in replay.get_data(as_text=True)
+    assert replay.status_code == 403 and "This launch was already used" in replay.get_data(as_text=True)
     assert len(users(db)) == 1 and count(db, LtiLink) == 1
     assert "lti.replayed" in [e.action for e in db.scalars(select(AuditEvent))]
 
@@ -148,16 +150,18 @@ def test_a_replayed_token_is_refused(lms, db):
 def test_a_token_with_another_state_is_refused(lms, db):
     first, second = lms.id_token("alice"), lms.id_token("alice")
     crossed = lms.post("/lti/launch", data={"id_token": first["id_token"], "state": second["state"]})
-    assert crossed.status_code == 400 and "already used" in crossed.get_data(as_text=True)
+    assert crossed.status_code == 403 and "already used" in crossed.get_data(as_text=True)
     unknown = lms.post("/lti/launch", data={"id_token": first["id_token"], "state": "nothing"})
-    assert unknown.status_code == 400 and "could not be checked" in unknown.get_data(as_text=True)
+    assert unknown.status_code == 403 and "could not be checked" in unknown.get_data(as_text=True)
     assert users(db) == []
 
 
 def test_an_unregistered_platform_cannot_start_a_login(lms):
-    page = lms.get("/lti/login?iss=https://unknown.example.org&login_hint=x&target_link_uri=https://localhost/lti/launch")
+    page = lms.get(
+        "/lti/login?iss=https://unknown.example.org&login_hint=x&target_link_uri=https://localhost/lti/launch"
+    )
     assert page.status_code == 403 and "not registered" in page.get_data(as_text=True)
-    assert lms.get("/lti/login").status_code == 400
+    assert lms.get("/lti/login").status_code == 403
 
 
 def test_a_switched_off_registration_refuses_launches(lms, db):
@@ -194,7 +198,7 @@ def test_deep_linking_returns_a_signed_response_the_platform_accepts(lms, lti_pl
 
 def test_a_forged_deep_linking_context_is_refused(lms):
     page = lms.post("/lti/deep-link", data={"context": "forged", "choice": "course"})
-    assert page.status_code == 400
+    assert page.status_code == 403
 
 
 def test_a_learner_cannot_deep_link(lms):
@@ -263,7 +267,7 @@ def test_the_frame_fallback_opens_the_course_in_a_new_window(lms, db, app):
     assert "Partitioned" not in opened.headers["Set-Cookie"]  # a first-party window: the usual cookie
     lms.client.delete_cookie("session", domain="localhost")
     again = lms.get(open_url)
-    assert again.status_code == 400  # the link works once
+    assert again.status_code == 403  # the link works once
 
 
 def test_the_strict_frame_policy_stays_everywhere_else(client):
@@ -309,10 +313,22 @@ def test_the_admin_page_registers_and_lists_platforms(app, make_user, web, db):
 def test_the_register_command_adds_a_deployment(runner, db, org_unit):
     org_unit("Ward 7")
     args = [
-        "lti", "register", "--issuer", "https://canvas.instructure.com", "--client-id", "100",
-        "--deployment-id", "d:1", "--auth-login-url", "https://sso.canvaslms.com/api/lti/authorize_redirect",
-        "--auth-token-url", "https://sso.canvaslms.com/login/oauth2/token",
-        "--keyset-url", "https://sso.canvaslms.com/api/lti/security/jwks", "--unit", "Ward 7",
+        "lti",
+        "register",
+        "--issuer",
+        "https://canvas.instructure.com",
+        "--client-id",
+        "100",
+        "--deployment-id",
+        "d:1",
+        "--auth-login-url",
+        "https://sso.canvaslms.com/api/lti/authorize_redirect",
+        "--auth-token-url",
+        "https://sso.canvaslms.com/login/oauth2/token",
+        "--keyset-url",
+        "https://sso.canvaslms.com/api/lti/security/jwks",
+        "--unit",
+        "Ward 7",
     ]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
