@@ -12,6 +12,7 @@ tampered token) travels in the platform's own lti_message_hint, as an LMS would 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, Response, jsonify, request
+from markupsafe import escape
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
@@ -36,9 +38,11 @@ def _pem_pair() -> tuple[str, str]:
     private = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -63,7 +67,31 @@ class _Launch(LTIAdvantageMessageLaunchAbstract):
         return dict(request.args)
 
     def render_launch_form(self, launch_data: dict[str, Any], **kwargs: Any) -> Response:
-        return jsonify(launch_data)  # the test's "browser" posts these fields to launch_url
+        return Response(launch_form(launch_data["launch_url"], launch_data["id_token"], launch_data["state"]))
+
+
+def launch_form(action: str, id_token: str, state: str) -> str:
+    """The page a platform answers the tool's authorisation request with: a form posting the signed
+    launch to the tool (the library's framework template, without its deprecated loader)."""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>LTI Tool Launch</title></head><body>"
+        f"<form method='POST' action='{escape(action)}' id='form'>"
+        f"<input type='hidden' name='id_token' value='{escape(id_token)}'>"
+        f"<input type='hidden' name='state' value='{escape(state)}'>"
+        "<button type='submit'>Continue</button></form>"
+        "<script>document.getElementById('form').submit();</script></body></html>"
+    )
+
+
+LAUNCH_FIELD = re.compile(r"name='(id_token|state)' value='([^']*)'")
+LAUNCH_ACTION = re.compile(r"action='([^']*)'")
+
+
+def read_launch_form(page: str) -> dict[str, str]:
+    """What a browser would post: the launch form's action and fields."""
+    action = LAUNCH_ACTION.search(page)
+    assert action, page
+    return {"launch_url": action.group(1), **dict(LAUNCH_FIELD.findall(page))}
 
 
 @dataclass
@@ -179,11 +207,12 @@ class Platform:
                 launch.set_extra_claims({"aud": hint["aud"], "azp": hint["aud"]})
             answer = launch.lti_launch()
             if hint.get("tamper"):  # one character of the signed payload changed
-                data = answer.get_json()
+                data = read_launch_form(answer.get_data(as_text=True))
                 head, body, signature = data["id_token"].split(".")
                 body = body[:10] + ("A" if body[10] != "A" else "B") + body[11:]
-                data["id_token"] = ".".join((head, body, signature))
-                return jsonify(data)
+                return Response(
+                    launch_form(data["launch_url"], ".".join((head, body, signature)), data["state"])
+                )
             return answer
 
         @app.post("/token")
@@ -203,7 +232,9 @@ class Platform:
                 return "token lacks the score scope", 403
             if request.mimetype != "application/vnd.ims.lis.v1.score+json":
                 return "wrong media type", 415
-            self.scores.append({"lineitem": name, "query": request.query_string.decode(), **request.get_json(force=True)})
+            self.scores.append(
+                {"lineitem": name, "query": request.query_string.decode(), **request.get_json(force=True)}
+            )
             return "", 200
 
         @app.post("/deep-link-return")
