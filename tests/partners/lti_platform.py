@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, Response, jsonify, request
-from markupsafe import escape
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
+from markupsafe import escape
 from werkzeug.serving import make_server
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
