@@ -35,7 +35,10 @@ def upgrade() -> None:
         sa.Column("created_at", UTC(timezone=True), nullable=False),
         sa.Column("last_launch_at", UTC(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["unit_id"], ["org_units.id"], name=op.f("fk_lti_registrations_unit_id_org_units"), ondelete="SET NULL"
+            ["unit_id"],
+            ["org_units.id"],
+            name=op.f("fk_lti_registrations_unit_id_org_units"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_registrations")),
         sa.UniqueConstraint("issuer", "client_id", "deployment_id", name=op.f("uq_lti_registrations_issuer")),
@@ -84,7 +87,9 @@ def upgrade() -> None:
             name=op.f("fk_lti_links_registration_id_lti_registrations"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_lti_links_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_lti_links_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_links")),
         sa.UniqueConstraint("registration_id", "subject", name=op.f("uq_lti_links_registration_id")),
     )
@@ -98,7 +103,10 @@ def upgrade() -> None:
         sa.Column("lineitem_url", sa.String(length=500), nullable=True),
         sa.Column("launched_at", UTC(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["link_id"], ["lti_links.id"], name=op.f("fk_lti_resource_links_link_id_lti_links"), ondelete="CASCADE"
+            ["link_id"],
+            ["lti_links.id"],
+            name=op.f("fk_lti_resource_links_link_id_lti_links"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lti_resource_links")),
         sa.UniqueConstraint("link_id", "resource_link_id", name=op.f("uq_lti_resource_links_link_id")),
