@@ -337,3 +337,38 @@ def test_the_register_command_adds_a_deployment(runner, db, org_unit):
     assert runner.invoke(args=[*args[:7], "d:2", *args[8:]]).exit_code == 0
     assert count(db, LtiRegistration) == 2
     assert "now signs with key" in runner.invoke(args=["lti", "rotate-key"]).output
+
+
+def test_a_renewal_posts_the_score_again(app, lms, web, db, lti_platform):
+    from course.models import CourseCompletion, QuizAttempt
+    from tests import factories
+    from tests.fixtures.quiz import complete_course
+
+    lms.follow(lms.launch("alice", custom={"job_role": "teacher"}))
+    web.submit("/content-note", {})
+    complete_course(web, app, "teacher")
+    assert deliver(topic="lti.score").delivered == 1
+    first = db.scalar(select(CourseCompletion))
+    first.expires_on = factories.today() + timedelta(days=10)  # inside the renewal window
+    for attempt in db.scalars(select(QuizAttempt)):
+        attempt.submitted_at = utcnow() - timedelta(days=60)
+    db.commit()
+    complete_course(web, app, "teacher", read=False)
+    assert count(db, CourseCompletion) == 2
+    assert deliver(topic="lti.score").delivered == 1
+    assert len(lti_platform.scores) == 2
+
+
+def test_waiting_scores_are_visible_to_the_administrator(app, lms, web, db, lti_platform, make_user):
+    from tests.fixtures.quiz import take_quiz
+
+    lms.follow(lms.launch("alice", link="ws", custom={"job_role": "teacher", "module": "warning-signs"}))
+    web.submit("/content-note", {})
+    take_quiz(web, app, "warning-signs")
+    lti_platform.down = True
+    deliver(topic="lti.score")
+    web.logout()
+    make_user("admin@example.org", role=Role.ADMIN)
+    web.login("admin@example.org")
+    page = web.get("/admin/outbox").get_data(as_text=True)
+    assert "lti.score" in page and "503" in page
