@@ -162,6 +162,7 @@ def page_paths(role: str) -> list[str]:
         "/admin/assignments",
         "/admin/settings",
         "/sso/settings",
+        "/lti/registrations",
         "/admin/quizzes",
         "/admin/audit",
     ]
