@@ -20,6 +20,7 @@ VERSION = "1.3.0"
 LOGIN_LIFETIME = timedelta(minutes=10)  # from login initiation to launch
 CLOCK_LEEWAY = 60  # seconds: the platform's clock and ours may differ this much
 KEY_GRACE = timedelta(days=3)  # a rotated key stays published this long
+KEYSET_MAX_AGE = 300  # seconds a platform's key set is kept before it is fetched again
 TEACHER_ROLES = ("#Instructor", "#Administrator", "#ContentDeveloper", "#TeachingAssistant")
 
 

@@ -3,6 +3,7 @@ scores back to the platform. Tokens are signed and checked with joserfc (Authlib
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import time
@@ -273,18 +274,38 @@ def check_launch(id_token: str, state: str) -> tuple[Launch, LtiRegistration]:
     return launch, deployed
 
 
-def _verified_claims(id_token: str, registration: LtiRegistration) -> dict[str, Any]:
+_KEY_SETS: dict[str, tuple[float, KeySet]] = {}  # keyset URL -> (fetched at, keys), for this process
+
+
+def _platform_keys(registration: LtiRegistration, *, fresh: bool) -> KeySet:
+    """The platform's key set, fetched at most every rules.KEYSET_MAX_AGE seconds unless `fresh`."""
+    cached = _KEY_SETS.get(registration.keyset_url)
+    if cached is not None and not fresh and time.monotonic() - cached[0] < rules.KEYSET_MAX_AGE:
+        return cached[1]
     try:
         answer = requests.get(registration.keyset_url, timeout=TIMEOUT)
         answer.raise_for_status()
         keys = KeySet.import_key_set(answer.json())
     except (requests.RequestException, ValueError, JoseError) as error:
         raise LtiFailure("unreachable", issuer=registration.issuer, error=type(error).__name__) from error
+    _KEY_SETS[registration.keyset_url] = (time.monotonic(), keys)
+    return keys
+
+
+def _verified_claims(id_token: str, registration: LtiRegistration) -> dict[str, Any]:
+    """The token's claims once its signature checks with the platform's keys. A token that does not
+    check with the kept keys is tried once more with freshly fetched ones: the platform may have
+    rotated its key."""
+    with contextlib.suppress(JoseError, ValueError):
+        return _decode(id_token, _platform_keys(registration, fresh=False))
     try:
-        token = jwt.decode(id_token, keys, algorithms=["RS256"])
+        return _decode(id_token, _platform_keys(registration, fresh=True))
     except (JoseError, ValueError) as error:
         raise LtiFailure("signature", issuer=registration.issuer, error=type(error).__name__) from error
-    return dict(token.claims)
+
+
+def _decode(id_token: str, keys: KeySet) -> dict[str, Any]:
+    return dict(jwt.decode(id_token, keys, algorithms=["RS256"]).claims)
 
 
 # ---- who the learner is ---------------------------------------------------------------------------

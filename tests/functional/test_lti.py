@@ -372,3 +372,11 @@ def test_waiting_scores_are_visible_to_the_administrator(app, lms, web, db, lti_
     web.login("admin@example.org")
     page = web.get("/admin/outbox").get_data(as_text=True)
     assert "lti.score" in page and "503" in page
+
+
+def test_a_platform_that_rotated_its_key_is_still_trusted(lms, db, lti_platform):
+    assert lms.launch("alice", custom={"job_role": "nurse"}).status_code == 302  # its keys are kept now
+    lti_platform.rotate_key()
+    lms.client.delete_cookie("session", domain="localhost")
+    assert lms.launch("bob", custom={"job_role": "nurse"}).status_code == 302  # fetched again
+    assert len(users(db)) == 2

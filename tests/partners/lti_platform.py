@@ -137,6 +137,10 @@ class Platform:
     def lineitem_url(self, name: str) -> str:
         return f"{self.issuer}/lineitems/{name}?type=lti"
 
+    def rotate_key(self) -> None:
+        """A new signing key (the old one is no longer published), as a platform rotates its keys."""
+        self.private_pem, self.public_pem = _pem_pair()
+
     def start(self) -> Platform:
         self._thread.start()
         return self
