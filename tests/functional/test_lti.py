@@ -380,3 +380,41 @@ def test_a_platform_that_rotated_its_key_is_still_trusted(lms, db, lti_platform)
     lms.client.delete_cookie("session", domain="localhost")
     assert lms.launch("bob", custom={"job_role": "nurse"}).status_code == 302  # fetched again
     assert len(users(db)) == 2
+
+
+def test_simultaneous_posts_of_one_launch_sign_in_once(app, db, live_server):
+    """The nonce's single use holds across processes and threads: it is a conditional update."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from tests.partners.lti_platform import Platform, read_launch_form
+
+    platform = Platform(tool_base=live_server).start()
+    try:
+        with app.app_context():
+            services.register(
+                services.NewRegistration(
+                    issuer=platform.issuer,
+                    client_id=platform.client_id,
+                    deployment_id=platform.deployment_id,
+                    auth_login_url=platform.auth_login_url,
+                    auth_token_url=platform.auth_token_url,
+                    keyset_url=platform.keyset_url,
+                    unit_id=None,
+                )
+            )
+        started = requests.get(platform.login_url("alice"), allow_redirects=False, timeout=10)
+        answer = requests.get(started.headers["Location"], timeout=10)
+        form = read_launch_form(answer.text)
+        data = {"id_token": form["id_token"], "state": form["state"]}
+
+        def post(_):
+            return requests.post(form["launch_url"], data=data, allow_redirects=False, timeout=30).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = sorted(pool.map(post, range(8)))
+    finally:
+        platform.stop()
+    assert statuses == [302] + [403] * 7
+    assert len(users(db)) == 1 and count(db, LtiLink) == 1
