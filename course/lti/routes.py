@@ -15,7 +15,7 @@ from course.content import current_course
 from course.extensions import csrf, db, limiter
 from course.lti import bp, rules, services
 from course.lti.forms import NO_UNIT, DeepLinkForm, JobRoleForm, RegistrationForm, SwitchForm
-from course.models import JobRole, LtiRegistration, Role
+from course.models import JobRole, LtiRegistration, Role, User
 from course.security import FRAME_ORIGIN, framed_policy, is_safe_next, login_limit, roles_required
 
 FRAME = "lti-frame"  # what the signed frame parameter is for
@@ -109,10 +109,7 @@ def started() -> Response | tuple[str, int]:
     if frame is None:
         return _problem(services.LtiFailure("handoff"))
     if current_user.is_authenticated and session.get(FRAME_ORIGIN):
-        link = services.link_of(current_user)
-        if link is not None and not link.job_role_asked:
-            return redirect(url_for("lti.job_role", next=frame["next"]))
-        return redirect(frame["next"])
+        return _onward(current_user, frame["next"])
     open_url = url_for("lti.open_window", h=request.args.get("h", ""), f=request.args.get("f", ""))
     return _in_frame(render_template("lti/new_window.html", open_url=open_url), 200, frame["origins"])
 
@@ -130,10 +127,15 @@ def open_window() -> Response | tuple[str, int]:
         return _problem(failure)
     session.clear()
     login_user(user)
+    return _onward(user, frame["next"])
+
+
+def _onward(user: User, destination: str) -> Response:
+    """To the course, by the job-role question when it is still to be asked."""
     link = services.link_of(user)
     if link is not None and not link.job_role_asked:
-        return redirect(url_for("lti.job_role", next=frame["next"]))
-    return redirect(frame["next"])
+        return redirect(url_for("lti.job_role", next=destination))
+    return redirect(destination)
 
 
 @bp.route("/job-role", methods=["GET", "POST"])
