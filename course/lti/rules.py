@@ -128,7 +128,7 @@ def check_claims(
     if message_type == RESOURCE_LINK and not (isinstance(link, dict) and link.get("id")):
         raise ClaimProblem("claims", "resource_link")
     if message_type == DEEP_LINKING and not (
-        isinstance(settings, dict) and settings.get("deep_link_return_url")
+        isinstance(settings, dict) and _web_url(settings.get("deep_link_return_url"))
     ):
         raise ClaimProblem("claims", "deep_linking_settings")
     email = claims.get("email")
@@ -155,9 +155,13 @@ def check_claims(
     )
 
 
+def _web_url(value: Any) -> str | None:
+    """An http(s) address, or None: nothing else may become a link, a form's target or a frame origin."""
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
 def _return_url(presentation: Any) -> str | None:
-    url = presentation.get("return_url") if isinstance(presentation, dict) else None
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+    return _web_url(presentation.get("return_url")) if isinstance(presentation, dict) else None
 
 
 def frame_origins(*, issuer: str, auth_login_url: str, return_url: str | None) -> list[str]:

@@ -152,3 +152,9 @@ def test_names_and_placeholder_addresses():
     assert rules.display_name({"given_name": " Ana ", "family_name": "Li"}) == "Ana Li"
     assert rules.display_name({}) == "LMS learner"
     assert rules.placeholder_email(3, "ab" * 20).endswith("@lms.invalid")
+
+
+def test_a_deep_linking_return_address_must_be_a_web_address():
+    deep = {LTI + "message_type": "LtiDeepLinkingRequest", LTI + "resource_link": None}
+    settings = {"deep_link_return_url": "javascript:alert(1)"}
+    assert reason(**deep, **{DL + "deep_linking_settings": settings}) == "claims"
