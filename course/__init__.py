@@ -20,6 +20,7 @@ from course import (
     imports,
     invitations,
     learning,
+    lti,
     organisation,
     outbox,
     people,
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         organisation.bp,
         outbox.bp,
         sso.bp,
+        lti.bp,
         admin.bp,
         health.bp,
     ):

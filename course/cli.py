@@ -10,6 +10,7 @@ from course import backup, demo, migrate
 from course.conversations import cli as conversations_cli
 from course.imports import cli as imports_cli
 from course.invitations import cli as invitations_cli
+from course.lti import cli as lti_cli
 from course.outbox import cli as outbox_cli
 from course.people import cli as people_cli
 from course.reminders import cli as reminders_cli
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
         *imports_cli.COMMANDS,
         *invitations_cli.COMMANDS,
         *outbox_cli.COMMANDS,
+        *lti_cli.COMMANDS,
         *reminders_cli.COMMANDS,
         *reporting_cli.COMMANDS,
         *conversations_cli.COMMANDS,

@@ -512,3 +512,87 @@ class ImportUpload(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LtiRegistration(Base):
+    """An LMS (LTI 1.3 platform) deployment that may launch the course: its issuer, our client id
+    there, the deployment, and its addresses. New learners it sends join `unit_id`."""
+
+    __tablename__ = "lti_registrations"
+    __table_args__ = (UniqueConstraint("issuer", "client_id", "deployment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    client_id: Mapped[str] = mapped_column(String(255))
+    deployment_id: Mapped[str] = mapped_column(String(255))
+    auth_login_url: Mapped[str] = mapped_column(String(500))
+    auth_token_url: Mapped[str] = mapped_column(String(500))
+    keyset_url: Mapped[str] = mapped_column(String(500))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_launch_at: Mapped[datetime | None]
+
+    unit: Mapped[OrgUnit | None] = relationship()
+
+
+class LtiKey(Base):
+    """One of the tool's RSA signing keys. The newest unretired key signs; a retired key stays
+    published in the key set until `retired_at` plus the grace period, so tokens it signed still check."""
+
+    __tablename__ = "lti_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    private_pem: Mapped[str] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None]
+
+
+class LtiLogin(Base):
+    """A login started by a platform (OIDC third-party initiation): its state and nonce, used once."""
+
+    __tablename__ = "lti_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registrations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class LtiLink(Base):
+    """Who a platform's person is here: (registration, subject) names them for good."""
+
+    __tablename__ = "lti_links"
+    __table_args__ = (UniqueConstraint("registration_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registrations.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    job_role_asked: Mapped[bool] = mapped_column(default=False)  # the small form, shown once
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_launch_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+    registration: Mapped[LtiRegistration] = relationship()
+
+
+class LtiResourceLink(Base):
+    """A place in the LMS where a learner launched the course (or one module), with the line item
+    their score goes to."""
+
+    __tablename__ = "lti_resource_links"
+    __table_args__ = (UniqueConstraint("link_id", "resource_link_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("lti_links.id", ondelete="CASCADE"), index=True)
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    module_id: Mapped[str | None] = mapped_column(String(100))  # none: the whole course
+    lineitem_url: Mapped[str | None] = mapped_column(String(500))
+    launched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    link: Mapped[LtiLink] = relationship()

@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -22,6 +23,11 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# The session key naming the LMS origin whose frame a session was launched in (set only by a checked
+# LTI launch from a registered platform). Such a session may be framed there, and its cookie is made for
+# a third-party frame; every other session keeps the strict policy.
+FRAME_ORIGIN = "frame_origin"
 
 # The largest number an INTEGER column holds (PostgreSQL's are 32-bit). A larger id cannot exist.
 LARGEST_ID = 2**31 - 1
@@ -55,7 +61,36 @@ def allow_form_target(app: Flask, origin: str) -> None:
     app.config["CSP"] = current.replace("form-action 'self'", f"form-action 'self' {origin}", 1)
 
 
+def framed_policy(origin: str, policy: str | None = None) -> str:
+    """The policy with `frame-ancestors` allowing only `origin` (an LMS that launched the course)."""
+    current = policy or current_app.config.get("CSP", CSP)
+    return current.replace("frame-ancestors 'none'", f"frame-ancestors {origin}", 1)
+
+
+def framed_origin() -> str | None:
+    """The LMS origin this request's session was launched from, if any."""
+    if not has_request_context():
+        return None
+    origin = session.get(FRAME_ORIGIN)
+    return origin if isinstance(origin, str) and origin else None
+
+
+class FramedSessionInterface(SecureCookieSessionInterface):
+    """Session cookies as usual, except for a session launched inside an LMS frame: there the cookie
+    is a third-party one, which browsers keep only as `SameSite=None; Secure; Partitioned`."""
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if framed_origin() else super().get_cookie_samesite(app)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return True if framed_origin() else super().get_cookie_secure(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return True if framed_origin() else super().get_cookie_partitioned(app)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = FramedSessionInterface()
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
@@ -77,10 +112,13 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", current_app.config.get("CSP", CSP))
+        origin = framed_origin()
+        policy = framed_policy(origin) if origin else current_app.config.get("CSP", CSP)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
+            response.headers["X-Frame-Options"] = "DENY"  # older browsers; CSP governs the rest
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

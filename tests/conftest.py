@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.browser",
+    "tests.fixtures.lti",
     "tests.fixtures.oidc",
     "tests.fixtures.smtp",
     "tests.security.figures",  # hooks that print the security figures

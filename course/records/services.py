@@ -14,6 +14,7 @@ from course.content.schema import Course
 from course.database import utcnow
 from course.extensions import db
 from course.models import CourseCompletion, OrgLogo, OrgSettings, QuizAttempt, Revocation, User
+from course.progress import events
 from course.progress.rules import audience_for, expiry_for
 from course.progress.services import LearnerState, learner_state
 from course.records.certificate import CertificateFacts, Logo
@@ -77,7 +78,13 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
         cycle=completion.cycle,
         code=completion.certificate_code,
     )
+    events.completed(user.id, None, course_score(completion.scores))
     return completion
+
+
+def course_score(scores: dict[str, int]) -> int:
+    """The course's score on a record: the mean of its module quiz scores (100 with no quiz)."""
+    return round(sum(scores.values()) / len(scores)) if scores else 100
 
 
 def withdraw(completion: CourseCompletion, *, by: User, reason: str) -> bool:

@@ -175,6 +175,7 @@ def page_paths(role: str, people: dict) -> list[str]:
         "/admin/assignments",
         "/admin/settings",
         "/sso/settings",
+        "/lti/registrations",
         "/admin/quizzes",
         "/admin/audit",
     ]

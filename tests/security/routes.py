@@ -114,6 +114,18 @@ ROUTES = [
     Route("sso.settings",       "GET",  "/sso/settings",                       LOGIN, DENY,  DENY,  DENY,  OK),
     Route("sso.settings",       "POST", "/sso/settings",                       LOGIN, DENY,  DENY,  DENY,  OK),
     Route("sso.unlink",         "POST", "/sso/people/{learner}/unlink",        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("lti.jwks",           "GET",  "/lti/jwks",                           OK,    OK,    OK,    OK,    OK),
+    Route("lti.login",          "GET",  "/lti/login?iss=https://unknown.example.org&login_hint=x", DENY, DENY, DENY, DENY, DENY),
+    Route("lti.login",          "POST", "/lti/login",                          DENY,  DENY,  DENY,  DENY,  DENY),
+    Route("lti.launch",         "POST", "/lti/launch",                         DENY,  DENY,  DENY,  DENY,  DENY),
+    Route("lti.started",        "GET",  "/lti/started?f=forged",               DENY,  DENY,  DENY,  DENY,  DENY),
+    Route("lti.open_window",    "GET",  "/lti/open?h=x&f=forged",              DENY,  DENY,  DENY,  DENY,  DENY),
+    Route("lti.job_role",       "GET",  "/lti/job-role",                       LOGIN, HIDE,  HIDE,  HIDE,  HIDE),
+    Route("lti.job_role",       "POST", "/lti/job-role",                       LOGIN, HIDE,  HIDE,  HIDE,  HIDE),
+    Route("lti.deep_link",      "POST", "/lti/deep-link",                      DENY,  DENY,  DENY,  DENY,  DENY),
+    Route("lti.registrations",  "GET",  "/lti/registrations",                  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("lti.registrations",  "POST", "/lti/registrations",                  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("lti.switch",         "POST", "/lti/registrations/999999/switch",    LOGIN, DENY,  DENY,  DENY,  HIDE),
 ]
 # fmt: on
 
