@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -55,7 +56,41 @@ def allow_form_target(app: Flask, origin: str) -> None:
     app.config["CSP"] = current.replace("form-action 'self'", f"form-action 'self' {origin}", 1)
 
 
+# The sites that may show this session's pages in a frame (a course package at a customer's LMS).
+FRAMED_BY = "framed_by"
+
+
+def allow_framing_by(origins: tuple[str, ...]) -> None:
+    """Let these origins, and only for this session, show its pages in a frame. Every other session
+    keeps frame-ancestors 'none'."""
+    session[FRAMED_BY] = list(origins)
+
+
+def framed_by() -> list[str]:
+    origins = session.get(FRAMED_BY)
+    return [str(o) for o in origins] if isinstance(origins, list) else []
+
+
+class FramedSessionInterface(SecureCookieSessionInterface):
+    """The session cookie of a framed session must reach the site in a third-party frame: SameSite=None,
+    Secure and Partitioned (its own cookie jar per LMS site). Over plain HTTP no browser sends such a
+    cookie; there the frame can only be same-site, and the usual cookie serves."""
+
+    def _third_party(self) -> bool:
+        return request.is_secure and bool(framed_by())
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if self._third_party() else super().get_cookie_samesite(app)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return True if self._third_party() else super().get_cookie_secure(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return True if self._third_party() else super().get_cookie_partitioned(app)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = FramedSessionInterface()
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
@@ -77,10 +112,15 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", current_app.config.get("CSP", CSP))
+        policy = current_app.config.get("CSP", CSP)
+        framing = framed_by() if response.mimetype == "text/html" else []
+        if framing:
+            policy = policy.replace("frame-ancestors 'none'", f"frame-ancestors {' '.join(framing)}", 1)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        if not framing:
+            response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

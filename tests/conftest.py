@@ -4,6 +4,7 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.browser",
     "tests.fixtures.oidc",
+    "tests.fixtures.scorm",
     "tests.fixtures.smtp",
     "tests.security.figures",  # hooks that print the security figures
 ]

@@ -12,6 +12,7 @@ from course import org
 from course.audit import record
 from course.content.schema import Course
 from course.database import utcnow
+from course.events import COURSE_COMPLETED, announce
 from course.extensions import db
 from course.models import CourseCompletion, OrgSettings, QuizAttempt, Revocation, User
 from course.progress.rules import audience_for, expiry_for
@@ -76,6 +77,7 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
         cycle=completion.cycle,
         code=completion.certificate_code,
     )
+    announce(COURSE_COMPLETED, user=user, completion=completion)
     return completion
 
 
