@@ -103,6 +103,13 @@ ROUTES = [
     Route("sso.settings",       "GET",  "/sso/settings",                       LOGIN, DENY,  DENY,  DENY,  OK),
     Route("sso.settings",       "POST", "/sso/settings",                       LOGIN, DENY,  DENY,  DENY,  OK),
     Route("sso.unlink",         "POST", "/sso/people/{learner}/unlink",        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("scorm.packages",     "GET",  "/scorm/packages",                     LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("scorm.packages",     "POST", "/scorm/packages",                     LOGIN, DENY,  DENY,  DENY,  OK),
+    # No package exists in the test world: the administrator is told "not found"; everyone else is refused first.
+    Route("scorm.download",     "GET",  "/scorm/packages/1/download",          LOGIN, DENY,  DENY,  DENY,  HIDE),
+    Route("scorm.revoke",       "POST", "/scorm/packages/1/revoke",            LOGIN, DENY,  DENY,  DENY,  HIDE),
+    # An unknown (or revoked) package key: the plain "withdrawn" page, for everyone.
+    Route("scorm.launch",       "GET",  "/scorm/launch/no-such-key",           DENY,  DENY,  DENY,  DENY,  DENY),
 ]
 # fmt: on
 
@@ -112,6 +119,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "auth.accept_invitation": {"password": "one thing", "confirm": "another"},
     "auth.reset_password": {"password": "one thing", "confirm": "another"},
     "learning.choose": {"response": "not-a-response"},
+    "scorm.packages": {"version": "7", "module": "", "unit": "0"},
     "conversations.choose": {"turn": "kitchen", "choice": "notice"},
     "quizzes.rate": {"rating": "3"},
     "imports.confirm_import": {
