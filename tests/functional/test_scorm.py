@@ -47,14 +47,23 @@ def test_a_module_package_opens_that_module(runner, org_unit, tmp_path, db):
 
 def test_an_unknown_module_is_refused_with_a_message(runner, org_unit, tmp_path):
     org_unit("Trust", "organisation")
-    result = runner.invoke(args=["export-scorm", "--version", "1.2", "--output", str(tmp_path / "x.zip"), "--module", "nope"])
+    result = runner.invoke(
+        args=["export-scorm", "--version", "1.2", "--output", str(tmp_path / "x.zip"), "--module", "nope"]
+    )
     assert result.exit_code != 0 and "no module 'nope'" in result.output
 
 
 def _launch_url(package: ScormPackage, learner: str = "L-1", name: str = "Smith, Sam", **changes: str) -> str:
-    fields = {"learner": learner, "name": name, "origins": "https://lms.example.org", "issued": str(int(time.time() * 1000))}
+    fields = {
+        "learner": learner,
+        "name": name,
+        "origins": "https://lms.example.org",
+        "issued": str(int(time.time() * 1000)),
+    }
     fields.update({k: v for k, v in changes.items() if k in fields})
-    message = rules.launch_message(package.key, fields["learner"], fields["name"], fields["origins"], fields["issued"])
+    message = rules.launch_message(
+        package.key, fields["learner"], fields["name"], fields["origins"], fields["issued"]
+    )
     fields["signature"] = changes.get("signature", rules.signature(package.secret, message))
     if "place" in changes:
         fields["place"] = changes["place"]
@@ -68,7 +77,9 @@ def package(runner, org_unit, tmp_path, db) -> ScormPackage:
     return db.query(ScormPackage).one()
 
 
-def test_a_first_launch_makes_one_account_in_the_packages_unit_and_frames_only_for_that_lms(client, package, db):
+def test_a_first_launch_makes_one_account_in_the_packages_unit_and_frames_only_for_that_lms(
+    client, package, db
+):
     page = client.get(_launch_url(package))
     assert page.status_code == 302 and page.headers["Location"].endswith("/modules/understanding")
     again = client.get(_launch_url(package))
