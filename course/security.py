@@ -66,6 +66,16 @@ def allow_framing_by(origins: tuple[str, ...]) -> None:
     session[FRAMED_BY] = list(origins)
 
 
+def policy_framed_by(origins: list[str] | tuple[str, ...]) -> str:
+    """The site's content security policy, with these origins allowed to frame the page."""
+    policy = str(current_app.config.get("CSP", CSP))
+    return (
+        policy.replace("frame-ancestors 'none'", f"frame-ancestors {' '.join(origins)}", 1)
+        if origins
+        else policy
+    )
+
+
 def framed_by() -> list[str]:
     origins = session.get(FRAMED_BY)
     return [str(o) for o in origins] if isinstance(origins, list) else []
@@ -112,14 +122,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        policy = current_app.config.get("CSP", CSP)
         framing = framed_by() if response.mimetype == "text/html" else []
-        if framing:
-            policy = policy.replace("frame-ancestors 'none'", f"frame-ancestors {' '.join(framing)}", 1)
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", policy_framed_by(framing))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        if not framing:
+        if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
             response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if request.is_secure:

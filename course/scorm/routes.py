@@ -14,7 +14,7 @@ from course.extensions import db, limiter
 from course.models import OrgUnit, Role, ScormPackage
 from course.scorm import bp, rules, services
 from course.scorm.forms import WHOLE_COURSE, PackageForm, RevokeForm
-from course.security import login_limit, roles_required
+from course.security import login_limit, policy_framed_by, roles_required
 
 
 @bp.route("/packages", methods=["GET", "POST"])
@@ -70,16 +70,25 @@ def revoke(package_id: int) -> Response:
     return redirect(url_for("scorm.packages"))
 
 
+def _plain(page: str, status: int) -> Response:
+    """A page with nothing to click, shown in the LMS's frame: the frame's claimed origins may show it."""
+    response = Response(page, status=status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = policy_framed_by(
+        rules.claimed_origins(request.args.get("origins", ""))
+    )
+    return response
+
+
 @bp.get("/launch/<key>")
 @limiter.limit(login_limit)
-def launch(key: str) -> Response | tuple[str, int]:
+def launch(key: str) -> Response:
     package = services.package_by_key(key)
     if package is None or package.revoked_at is not None:
-        return render_template("scorm/withdrawn.html"), 403
+        return _plain(render_template("scorm/withdrawn.html"), 403)
     try:
         details = rules.read_launch(package.key, package.secret, request.args.to_dict(), utcnow())
     except rules.LaunchProblem as problem:
-        return render_template("scorm/problem.html", problem=str(problem)), 400
+        return _plain(render_template("scorm/problem.html", problem=str(problem)), 400)
     user = services.sign_in(package, details)
     session.clear()  # a fresh session at sign-in: nothing carried over from before
     login_user(user)
