@@ -162,11 +162,12 @@ def page_paths(role: str) -> list[str]:
         "/admin/assignments",
         "/admin/settings",
         "/sso/settings",
+        "/scorm/packages",
         "/admin/quizzes",
         "/admin/audit",
     ]
     return {
-        "anonymous": ["/sign-in", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing"],
+        "anonymous": ["/sign-in", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing", "/scorm/launch/nope"],
         "learner": learner,
         "manager": learner + staff,
         "admin": learner + staff + admin,
