@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
 
 from course.content import current_course
 from course.database import utcnow

@@ -64,6 +64,8 @@ def create_package(
     if module_id and module is None:
         raise PackageProblem(f"There is no module {module_id!r} in the course.")
     unit = db.session.get(OrgUnit, unit_id) if unit_id is not None else default_unit()
+    if unit is None and unit_id is not None:
+        raise PackageProblem(f"There is no unit {unit_id}.")
     if unit is None:
         raise PackageProblem("Add the organisation's units first: a package needs a unit for its learners.")
     title = f"{course.title}: {module.title}" if module else course.title

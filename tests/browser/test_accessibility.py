@@ -167,7 +167,14 @@ def page_paths(role: str) -> list[str]:
         "/admin/audit",
     ]
     return {
-        "anonymous": ["/sign-in", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing", "/scorm/launch/nope"],
+        "anonymous": [
+            "/sign-in",
+            "/support",
+            "/accessibility",
+            "/verify/NOPE-NOPE-NOPE-NOPE",
+            "/missing",
+            "/scorm/launch/nope",
+        ],
         "learner": learner,
         "manager": learner + staff,
         "admin": learner + staff + admin,

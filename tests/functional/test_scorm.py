@@ -53,6 +53,15 @@ def test_an_unknown_module_is_refused_with_a_message(runner, org_unit, tmp_path)
     assert result.exit_code != 0 and "no module 'nope'" in result.output
 
 
+def test_a_package_needs_a_unit_that_exists(runner, org_unit, tmp_path):
+    out = str(tmp_path / "x.zip")
+    nothing = runner.invoke(args=["export-scorm", "--version", "1.2", "--output", out])
+    assert nothing.exit_code != 0 and "Add the organisation's units first" in nothing.output
+    org_unit("Trust", "organisation")
+    missing = runner.invoke(args=["export-scorm", "--version", "1.2", "--output", out, "--unit", "999"])
+    assert missing.exit_code != 0 and "There is no unit 999" in missing.output
+
+
 def _launch_url(package: ScormPackage, learner: str = "L-1", name: str = "Smith, Sam", **changes: str) -> str:
     fields = {
         "learner": learner,
