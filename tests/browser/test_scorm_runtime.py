@@ -41,10 +41,10 @@ def _open_lms(page: Page, lms: str, site: Path, version: str, data: dict[str, ob
         if version == "1.2"
         else ("scorm2004.js", "API_1484_11", "Scorm2004API")
     )
-    (site / "lms.html").write_text(
-        LMS_PAGE.format(runtime=runtime, name=name, api=api, data=json.dumps(data))
-    )
-    page.goto(f"{lms}/lms.html")
+    html = LMS_PAGE.format(runtime=runtime, name=name, api=api, data=json.dumps(data))
+    launch = f"lms-{len(list(site.glob('lms-*.html')))}.html"  # a new address: no cached page from before
+    (site / launch).write_text(html)
+    page.goto(f"{lms}/{launch}")
 
 
 def _course_frame(page: Page, live_server: str) -> Frame:
