@@ -82,8 +82,8 @@ def _plain(page: str, status: int) -> Response:
 @limiter.limit(login_limit)
 def launch(key: str) -> Response:
     package = services.package_by_key(key)
-    if package is None or package.revoked_at is not None:
-        return _plain(render_template("scorm/withdrawn.html"), 403)
+    if package is None or package.revoked_at is not None:  # unknown: not found; revoked: gone for good
+        return _plain(render_template("scorm/withdrawn.html"), 404 if package is None else 410)
     try:
         details = rules.read_launch(package.key, package.secret, request.args.to_dict(), utcnow())
     except rules.LaunchProblem as problem:

@@ -46,10 +46,14 @@ def init_app(app: Flask) -> None:
 
 
 def send_best_effort(app: Flask) -> None:
-    """After the response has gone: one short try at what is due. A failure waits for the next run."""
+    """After the response has gone: send what is due, one statement at a time, and stop at the first that
+    does not go (the LRS is down or slow: one timeout at most), so a worker is never held for long. What
+    is left waits for `xapi send`."""
     with app.app_context():
         try:
-            deliver(topic=TOPIC, limit=AFTER_REQUEST_LIMIT)
+            for _ in range(AFTER_REQUEST_LIMIT):
+                if deliver(topic=TOPIC, limit=1).delivered == 0:
+                    break
         except Exception:  # best effort by design: `xapi send` delivers what this could not
             log.exception("Sending xAPI statements after a request failed; they wait in the outbox.")
             db.session.rollback()

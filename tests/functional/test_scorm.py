@@ -147,7 +147,7 @@ def test_a_revoked_package_shows_a_plain_page(client, package, make_user, web, d
     assert page.status_code == 302
     web.logout()
     refused = client.get(_launch_url(package))
-    assert refused.status_code == 403 and "withdrawn" in refused.get_data(as_text=True)
+    assert refused.status_code == 410 and "withdrawn" in refused.get_data(as_text=True)
     assert db.query(ScormLearner).count() == 0
 
 

@@ -105,11 +105,10 @@ ROUTES = [
     Route("sso.unlink",         "POST", "/sso/people/{learner}/unlink",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("scorm.packages",     "GET",  "/scorm/packages",                     LOGIN, DENY,  DENY,  DENY,  OK),
     Route("scorm.packages",     "POST", "/scorm/packages",                     LOGIN, DENY,  DENY,  DENY,  OK),
-    # No package exists in the test world: the administrator is told "not found"; everyone else is refused first.
-    Route("scorm.download",     "GET",  "/scorm/packages/1/download",          LOGIN, DENY,  DENY,  DENY,  HIDE),
-    Route("scorm.revoke",       "POST", "/scorm/packages/1/revoke",            LOGIN, DENY,  DENY,  DENY,  HIDE),
-    # An unknown (or revoked) package key: the plain "withdrawn" page, for everyone.
-    Route("scorm.launch",       "GET",  "/scorm/launch/no-such-key",           DENY,  DENY,  DENY,  DENY,  DENY),
+    Route("scorm.download",     "GET",  "/scorm/packages/{package}/download",  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("scorm.revoke",       "POST", "/scorm/packages/{package}/revoke",    LOGIN, DENY,  DENY,  DENY,  OK),
+    # An unknown package key: the plain "withdrawn" page, as not found, for everyone (revoked: 410).
+    Route("scorm.launch",       "GET",  "/scorm/launch/no-such-key",           HIDE,  HIDE,  HIDE,  HIDE,  HIDE),
 ]
 # fmt: on
 
