@@ -163,3 +163,15 @@ def test_the_admin_page_creates_and_downloads_a_package(web, make_user, org_unit
     assert download.headers["Content-Disposition"] == 'attachment; filename="course-scorm2004.zip"'
     bad = web.submit("/scorm/packages", {"version": "3", "module": "", "unit": unit.id})
     assert bad.status_code == 422
+
+
+def test_on_https_a_launched_sessions_cookie_works_in_a_third_party_frame(client, package):
+    page = client.get(_launch_url(package), base_url="https://training.example.org")
+    cookie = page.headers["Set-Cookie"]
+    assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
+
+
+def test_other_sessions_cookies_stay_same_site(client):
+    page = client.get("/sign-in", base_url="https://training.example.org")  # its form's token: a session
+    cookie = page.headers["Set-Cookie"]
+    assert "SameSite=Lax" in cookie and "Partitioned" not in cookie
