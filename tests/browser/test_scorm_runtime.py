@@ -156,3 +156,19 @@ def test_a_revoked_package_is_refused_in_the_runtime(page: Page, app, db, live_s
     _open_lms(page, lms, site, "2004", {"learner_id": "L-9", "learner_name": "Kai"})
     course = page.frame_locator("#sco").frame_locator("#course-frame")
     expect(course.get_by_role("heading", name="This course package has been withdrawn")).to_be_visible()
+
+
+def test_the_new_window_fallback_still_reports_to_the_lms(page: Page, app, live_server, lms_site, org_unit):
+    lms, site = lms_site
+    _package(app, live_server, site, "1.2", org_unit)
+    _open_lms(page, lms, site, "1.2", {"core": {"student_id": "L-8", "student_name": "Poe, Sol"}})
+    _course_frame(page, live_server)
+    with page.expect_popup() as opened:
+        page.frame_locator("#sco").get_by_role("link", name="Open the course in a new window").click()
+    window = opened.value
+    window.get_by_role("button", name="I have read this. Start the course").click()
+    window.wait_for_url(re.compile(rf"://[^/]+/modules/{MODULE}$"))
+    second = app.extensions["course"].module(MODULE).sections_for("teacher")[1]
+    window.goto(f"{live_server}/modules/{MODULE}/{second.id}")
+    page.wait_for_function(f"() => window.API.getCMIValue('cmi.suspend_data').endsWith({second.id!r})")
+    assert _value(page, "API", "cmi.core.lesson_status") == "incomplete"

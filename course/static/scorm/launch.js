@@ -171,10 +171,10 @@
     frame.hidden = false;
     statusLine.hidden = true;
     fallback.hidden = false;
-    newWindow.href = url + "&window=new";
+    newWindow.href = url;
     newWindow.addEventListener("click", function (event) {
       event.preventDefault();
-      popup = window.open(url + "&window=new", "course-window");
+      popup = window.open(url, "course-window");
     });
   }, function () {
     say("The course could not be started in this browser.");
