@@ -15,7 +15,7 @@ from alembic import op
 import course.database
 
 revision = "0013_scorm_xapi"
-down_revision = "0006_quiz_regions"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
