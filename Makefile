@@ -47,7 +47,7 @@ lint: install-dev ## Check style, formatting, common bugs (ruff) and the layers 
 typecheck: install-dev ## Check types (mypy on course/)
 	$(BIN)/mypy
 
-partners: ## Install the npm test partners (the OpenID provider) from their lock files
+partners: ## Install the npm test partners (the OpenID provider, the SCORM runtime and schemas) from their lock files
 	bash scripts/partners.sh
 
 test: install-dev ## Run every check and test, on SQLite and on a real PostgreSQL server

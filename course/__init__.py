@@ -28,8 +28,10 @@ from course import (
     records,
     reminders,
     reporting,
+    scorm,
     security,
     sso,
+    xapi,
 )
 from course.content import init_content
 from course.extensions import csrf, db, limiter, login_manager
@@ -55,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     sso.init_app(app)
+    xapi.init_app(app)
     formatting.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
@@ -86,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         outbox.bp,
         sso.bp,
         lti.bp,
+        scorm.bp,
         admin.bp,
         health.bp,
     ):

@@ -16,6 +16,8 @@ from course.people import cli as people_cli
 from course.reminders import cli as reminders_cli
 from course.reporting import cli as reporting_cli
 from course.review import cli as review_cli
+from course.scorm import cli as scorm_cli
+from course.xapi import cli as xapi_cli
 
 
 @click.group("db", cls=AppGroup)
@@ -64,6 +66,8 @@ def init_app(app: Flask) -> None:
         *reminders_cli.COMMANDS,
         *reporting_cli.COMMANDS,
         *conversations_cli.COMMANDS,
+        *scorm_cli.COMMANDS,
+        *xapi_cli.COMMANDS,
         *backup.COMMANDS,
     ):
         app.cli.add_command(command)

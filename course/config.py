@@ -76,4 +76,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "OIDC_JOB_ROLE_CLAIM": os.environ.get("OIDC_JOB_ROLE_CLAIM", ""),
         "OIDC_CLOCK_LEEWAY": int(os.environ.get("OIDC_CLOCK_LEEWAY", 60)),
         "OIDC_TIMEOUT": int(os.environ.get("OIDC_TIMEOUT", 10)),
+        # xAPI statements to the organisation's learning record store (off while any of the three is empty).
+        "XAPI_ENDPOINT": os.environ.get("XAPI_ENDPOINT", ""),
+        "XAPI_USERNAME": os.environ.get("XAPI_USERNAME", ""),
+        "XAPI_PASSWORD": os.environ.get("XAPI_PASSWORD", ""),
+        "XAPI_ACTOR": os.environ.get("XAPI_ACTOR", "mbox"),  # mbox | account
+        "XAPI_ACCOUNT_HOMEPAGE": os.environ.get("XAPI_ACCOUNT_HOMEPAGE", ""),
+        "XAPI_TIMEOUT": float(os.environ.get("XAPI_TIMEOUT", 5)),
     }

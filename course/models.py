@@ -596,3 +596,41 @@ class LtiResourceLink(Base):
     launched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     link: Mapped[LtiLink] = relationship()
+
+
+class ScormPackage(Base):
+    """A SCORM package exported for a customer's LMS: its key names it in every launch, its secret
+    signs them; learners it brings are made in its unit. Revoking it stops its launches for good."""
+
+    __tablename__ = "scorm_packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(8))  # "1.2" or "2004"
+    module_id: Mapped[str | None] = mapped_column(String(80))  # one module, or the whole course
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    # The LMS origins that have launched it: the only sites allowed to frame its learners' pages.
+    origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None]
+
+    unit: Mapped[OrgUnit] = relationship()
+
+
+class ScormLearner(Base):
+    """The account a package's registration (the LMS's learner id) maps to, made at its first launch."""
+
+    __tablename__ = "scorm_learners"
+    __table_args__ = (UniqueConstraint("package_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("scorm_packages.id", ondelete="CASCADE"))
+    learner_id: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    first_launch_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_launch_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

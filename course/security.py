@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, has_request_context, request, session
+from flask import Flask, Response, abort, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import bindparam, select
@@ -23,11 +23,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-
-# The session key naming the LMS origin whose frame a session was launched in (set only by a checked
-# LTI launch from a registered platform). Such a session may be framed there, and its cookie is made for
-# a third-party frame; every other session keeps the strict policy.
-FRAME_ORIGIN = "frame_origin"
 
 # The largest number an INTEGER column holds (PostgreSQL's are 32-bit). A larger id cannot exist.
 LARGEST_ID = 2**31 - 1
@@ -61,32 +56,49 @@ def allow_form_target(app: Flask, origin: str) -> None:
     app.config["CSP"] = current.replace("form-action 'self'", f"form-action 'self' {origin}", 1)
 
 
-def framed_policy(origin: str, policy: str | None = None) -> str:
-    """The policy with `frame-ancestors` allowing only `origin` (an LMS that launched the course)."""
-    current = policy or current_app.config.get("CSP", CSP)
-    return current.replace("frame-ancestors 'none'", f"frame-ancestors {origin}", 1)
+# The sites that may show this session's pages in a frame: set only by a checked LTI launch from a
+# registered platform or a signed SCORM package launch. Such a session's cookie is made for a third-party
+# frame; every other session keeps the strict policy.
+FRAMED_BY = "framed_by"
 
 
-def framed_origin() -> str | None:
-    """The LMS origin this request's session was launched from, if any."""
-    if not has_request_context():
-        return None
-    origin = session.get(FRAME_ORIGIN)
-    return origin if isinstance(origin, str) and origin else None
+def allow_framing_by(origins: tuple[str, ...]) -> None:
+    """Let these origins, and only for this session, show its pages in a frame. Every other session
+    keeps frame-ancestors 'none'."""
+    session[FRAMED_BY] = list(origins)
+
+
+def policy_framed_by(origins: list[str] | tuple[str, ...]) -> str:
+    """The site's content security policy, with these origins allowed to frame the page."""
+    policy = str(current_app.config.get("CSP", CSP))
+    return (
+        policy.replace("frame-ancestors 'none'", f"frame-ancestors {' '.join(origins)}", 1)
+        if origins
+        else policy
+    )
+
+
+def framed_by() -> list[str]:
+    origins = session.get(FRAMED_BY)
+    return [str(o) for o in origins] if isinstance(origins, list) else []
 
 
 class FramedSessionInterface(SecureCookieSessionInterface):
-    """Session cookies as usual, except for a session launched inside an LMS frame: there the cookie
-    is a third-party one, which browsers keep only as `SameSite=None; Secure; Partitioned`."""
+    """The session cookie of a framed session must reach the site in a third-party frame: SameSite=None,
+    Secure and Partitioned (its own cookie jar per LMS site). Over plain HTTP no browser sends such a
+    cookie; there the frame can only be same-site, and the usual cookie serves."""
+
+    def _third_party(self) -> bool:
+        return request.is_secure and bool(framed_by())
 
     def get_cookie_samesite(self, app: Flask) -> str | None:
-        return "None" if framed_origin() else super().get_cookie_samesite(app)
+        return "None" if self._third_party() else super().get_cookie_samesite(app)
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        return True if framed_origin() else super().get_cookie_secure(app)
+        return True if self._third_party() else super().get_cookie_secure(app)
 
     def get_cookie_partitioned(self, app: Flask) -> bool:
-        return True if framed_origin() else super().get_cookie_partitioned(app)
+        return True if self._third_party() else super().get_cookie_partitioned(app)
 
 
 def init_app(app: Flask) -> None:
@@ -112,13 +124,12 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        origin = framed_origin()
-        policy = framed_policy(origin) if origin else current_app.config.get("CSP", CSP)
-        response.headers.setdefault("Content-Security-Policy", policy)
+        framing = framed_by() if response.mimetype == "text/html" else []
+        response.headers.setdefault("Content-Security-Policy", policy_framed_by(framing))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
-            response.headers["X-Frame-Options"] = "DENY"  # older browsers; CSP governs the rest
+            response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

@@ -5,6 +5,8 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.lti",
     "tests.fixtures.oidc",
+    "tests.fixtures.scorm",
+    "tests.fixtures.lrs",
     "tests.fixtures.smtp",
     "tests.security.figures",  # hooks that print the security figures
 ]

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.database import utcnow
+from course.events import SECTION_FIRST_VIEWED, announce
 from course.extensions import db
 from course.models import ScenarioChoice, SectionView, User
 
@@ -39,6 +40,7 @@ def record_view(user: User, module_id: str, section_id: str) -> bool:
             user_id=user.id, module_id=module_id, section_id=section_id, viewed_at=now, last_viewed_at=now
         )
     )
+    announce(SECTION_FIRST_VIEWED, user=user, module_id=module_id, section_id=section_id)
     try:
         db.session.commit()
     except IntegrityError:  # the same page opened twice at once: the other request recorded it

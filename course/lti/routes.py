@@ -16,7 +16,14 @@ from course.extensions import csrf, db, limiter
 from course.lti import bp, rules, services
 from course.lti.forms import NO_UNIT, DeepLinkForm, JobRoleForm, RegistrationForm, SwitchForm
 from course.models import JobRole, LtiRegistration, Role, User
-from course.security import FRAME_ORIGIN, framed_policy, is_safe_next, login_limit, roles_required
+from course.security import (
+    allow_framing_by,
+    framed_by,
+    is_safe_next,
+    login_limit,
+    policy_framed_by,
+    roles_required,
+)
 
 FRAME = "lti-frame"  # what the signed frame parameter is for
 DEEP_LINK = "lti-deep-link"
@@ -31,7 +38,7 @@ def _signer(purpose: str) -> URLSafeTimedSerializer:
 def _in_frame(body: str, status: int, origins: list[str], *, form_target: str | None = None) -> Response:
     """A page the LMS may frame: frame-ancestors names only its origins."""
     response = current_app.make_response((body, status))
-    policy = framed_policy(" ".join(origins))
+    policy = policy_framed_by(origins)
     if form_target:
         policy = policy.replace("form-action 'self'", f"form-action 'self' {rules.origin_of(form_target)}", 1)
     response.headers["Content-Security-Policy"] = policy
@@ -88,7 +95,7 @@ def launch() -> Response | tuple[str, int]:
     )
     session.clear()  # a fresh session at sign-in: nothing carried over
     login_user(user)
-    session[FRAME_ORIGIN] = " ".join(origins)
+    allow_framing_by(tuple(origins))
     frame = _signer(FRAME).dumps({"origins": origins, "next": destination})
     return redirect(url_for("lti.started", h=services.handoff_token(user), f=frame))
 
@@ -108,7 +115,7 @@ def started() -> Response | tuple[str, int]:
     frame = _frame(request.args.get("f"))
     if frame is None:
         return _problem(services.LtiFailure("handoff"))
-    if current_user.is_authenticated and session.get(FRAME_ORIGIN):
+    if current_user.is_authenticated and framed_by():
         return _onward(current_user, frame["next"])
     open_url = url_for("lti.open_window", h=request.args.get("h", ""), f=request.args.get("f", ""))
     return _in_frame(render_template("lti/new_window.html", open_url=open_url), 200, frame["origins"])

@@ -20,6 +20,7 @@ from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from course import events
 from course.accounts.services import TokenProblem, find_user_by_email, issue_token, usable_token
 from course.audit import record
 from course.database import utcnow
@@ -28,6 +29,7 @@ from course.lti import rules
 from course.lti.rules import Launch
 from course.models import (
     AccountToken,
+    CourseCompletion,
     JobRole,
     LtiKey,
     LtiLink,
@@ -35,12 +37,14 @@ from course.models import (
     LtiRegistration,
     LtiResourceLink,
     OrgUnit,
+    QuizAttempt,
     Role,
     User,
 )
 from course.outbox.services import Refuse, Retry, enqueue, handles
 from course.people import services as people
-from course.progress import events
+from course.quizzes.rules import Result
+from course.records.services import course_score
 from course.sso.rules import job_role_from
 
 TOPIC = "lti.score"
@@ -464,7 +468,15 @@ def deep_link_response(
 # ---- scores back to the platform (Assignment and Grade Services) ----------------------------------
 
 
-@events.on_completed
+def _quiz_marked(*, user_id: int, attempt: QuizAttempt, result: Result) -> None:
+    if result.passed:
+        _completed(user_id, attempt.module_id, result.score)
+
+
+def _course_completed(*, user: User, completion: CourseCompletion) -> None:
+    _completed(user.id, None, course_score(completion.scores))
+
+
 def _completed(user_id: int, module_id: str | None, score: int) -> None:
     """A completion: one outbox message per line item that stands for it, in the completion's transaction."""
     links = db.session.scalars(
@@ -481,6 +493,10 @@ def _completed(user_id: int, module_id: str | None, score: int) -> None:
     stamp = utcnow().astimezone(UTC).isoformat()
     for resource in links:
         enqueue(TOPIC, {"resource_link": resource.id, "score": score, "timestamp": stamp})
+
+
+events.listen(events.QUIZ_MARKED, _quiz_marked)
+events.listen(events.COURSE_COMPLETED, _course_completed)
 
 
 @handles(TOPIC)

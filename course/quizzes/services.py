@@ -15,9 +15,9 @@ from sqlalchemy.sql.selectable import TableValuedAlias
 
 from course.content.schema import QuestionBank, Section
 from course.database import utcnow
+from course.events import QUIZ_MARKED, announce
 from course.extensions import db
 from course.models import AttemptAnswer, ConfidenceRating, QuizAttempt, User
-from course.progress import events
 from course.progress.services import last_viewed
 from course.quizzes import rules
 from course.quizzes.rules import Drawn, Result, draw, point_biserial
@@ -183,10 +183,9 @@ def submit(
     # What the update stored, without reading the row back.
     for name, value in {"submitted_at": now, **outcome}.items():
         set_committed_value(attempt, name, value)
-    if result.passed:
-        events.completed(attempt.user_id, attempt.module_id, result.score)
-        if on_pass is not None:
-            on_pass(attempt)
+    announce(QUIZ_MARKED, user_id=attempt.user_id, attempt=attempt, result=result)
+    if result.passed and on_pass is not None:
+        on_pass(attempt)
     db.session.commit()
     return True
 

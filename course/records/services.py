@@ -12,9 +12,9 @@ from course import org
 from course.audit import record
 from course.content.schema import Course
 from course.database import utcnow
+from course.events import COURSE_COMPLETED, announce
 from course.extensions import db
 from course.models import CourseCompletion, OrgLogo, OrgSettings, QuizAttempt, Revocation, User
-from course.progress import events
 from course.progress.rules import audience_for, expiry_for
 from course.progress.services import LearnerState, learner_state
 from course.records.certificate import CertificateFacts, Logo
@@ -78,7 +78,7 @@ def complete_if_done(user: User, course: Course, settings: OrgSettings) -> Cours
         cycle=completion.cycle,
         code=completion.certificate_code,
     )
-    events.completed(user.id, None, course_score(completion.scores))
+    announce(COURSE_COMPLETED, user=user, completion=completion)
     return completion
 
 

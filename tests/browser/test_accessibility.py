@@ -176,6 +176,7 @@ def page_paths(role: str, people: dict) -> list[str]:
         "/admin/settings",
         "/sso/settings",
         "/lti/registrations",
+        "/scorm/packages",
         "/admin/quizzes",
         "/admin/audit",
     ]
@@ -187,6 +188,7 @@ def page_paths(role: str, people: dict) -> list[str]:
             "/accessibility",
             "/verify/NOPE-NOPE-NOPE-NOPE",
             "/missing",
+            "/scorm/launch/nope",
         ],
         "learner": learner,
         "manager": learner + staff,

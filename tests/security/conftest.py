@@ -19,7 +19,16 @@ from hypothesis import HealthCheck, settings
 from course.accounts import services as accounts
 from course.database import utcnow
 from course.extensions import db as database
-from course.models import Assignment, CourseCompletion, JobRole, OutboxMessage, Role, UnitKind, User
+from course.models import (
+    Assignment,
+    CourseCompletion,
+    JobRole,
+    OutboxMessage,
+    Role,
+    ScormPackage,
+    UnitKind,
+    User,
+)
 from course.outbox.services import enqueue
 from course.quizzes import services as quizzes
 from tests import factories
@@ -121,7 +130,13 @@ def build_world(app: Flask) -> World:
             daily_limit=0,
         )
         message = queue_mail_for_the_matrix()
+        package = ScormPackage(
+            key="matrix-key", secret="s" * 64, title="Course", version="1.2", unit_id=school.id
+        )
+        database.session.add(package)
+        database.session.commit()
         ids = {
+            "package": package.id,
             "message": message.id,
             "learner": people["learner"].id,
             "record": completion.id,

@@ -126,6 +126,12 @@ ROUTES = [
     Route("lti.registrations",  "GET",  "/lti/registrations",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("lti.registrations",  "POST", "/lti/registrations",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("lti.switch",         "POST", "/lti/registrations/999999/switch",    LOGIN, DENY,  DENY,  DENY,  HIDE),
+    Route("scorm.packages",     "GET",  "/scorm/packages",                     LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("scorm.packages",     "POST", "/scorm/packages",                     LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("scorm.download",     "GET",  "/scorm/packages/{package}/download",  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("scorm.revoke",       "POST", "/scorm/packages/{package}/revoke",    LOGIN, DENY,  DENY,  DENY,  OK),
+    # An unknown package key: the plain "withdrawn" page, as not found, for everyone (revoked: 410).
+    Route("scorm.launch",       "GET",  "/scorm/launch/no-such-key",           HIDE,  HIDE,  HIDE,  HIDE,  HIDE),
 ]
 # fmt: on
 
@@ -136,6 +142,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "auth.reset_password": {"password": "one thing", "confirm": "another"},
     "invitations.forgotten_password": {"email": "nobody@example.org"},
     "learning.choose": {"response": "not-a-response"},
+    "scorm.packages": {"version": "7", "module": "", "unit": "0"},
     "conversations.choose": {"turn": "kitchen", "choice": "notice"},
     "quizzes.rate": {"rating": "3"},
     "imports.confirm_import": {"upload": "no-such-upload"},

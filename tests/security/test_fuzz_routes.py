@@ -42,7 +42,8 @@ def fresh_limits(app):
 
 
 def allowed_visitor(route):
-    """Someone allowed to use the route; for the LMS's entry points no one is, so an administrator."""
+    """Someone the route serves; for a route that serves no one (the LMS's entry points, a feature
+    switched off, a withdrawn package's plain page), the administrator, who sees everything there is."""
     return next((v for v in reversed(VISITORS) if route.expected(v) == OK), "admin")
 
 
