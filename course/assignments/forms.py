@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
@@ -10,9 +9,10 @@ from wtforms.validators import DataRequired, ValidationError
 from course import org
 from course.auth.services import find_user_by_email
 from course.models import JobRole
+from course.validation import CourseForm
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(CourseForm):
     target = RadioField(
         "Assign to",
         choices=[

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from course.auth import routes  # noqa: E402,F401  (registers the views on bp)
+from course.auth import routes, sessions  # noqa: E402,F401  (register the views and hooks on bp)

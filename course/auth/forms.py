@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from course.auth.passwords import MAX_LENGTH, password_problem
+from course.validation import CourseForm
 
 
-class SignInForm(FlaskForm):
+class SignInForm(CourseForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address."), Length(max=254)],
@@ -25,7 +25,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(CourseForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Enter a new password.")],

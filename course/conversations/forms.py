@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.conversations.rules import ACTIONS, USED
+from course.validation import CourseForm
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(CourseForm):
     """A choice at one turn; the view fills in the turn's choices."""
 
     turn = HiddenField(validators=[DataRequired()])
     choice = RadioField("What do you say?", choices=[], validators=[DataRequired("Choose what to say.")])
 
 
-class StepForm(FlaskForm):
+class StepForm(CourseForm):
     """Going back a step or starting again: nothing but the CSRF token."""
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(CourseForm):
     """The two questions about using the training; the five check questions are read from the form as
     a quiz's are (course.quizzes.grading.read_answers)."""
 

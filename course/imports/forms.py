@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
+
+from course.validation import CourseForm
 
 KINDS = [
     SelectChoice("people", "People (email, name, job_role, unit_path, role)"),
@@ -13,13 +14,13 @@ KINDS = [
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CourseForm):
     kind = RadioField("What the file holds", choices=KINDS, default="people")
     file = FileField(
         "CSV file (saved as CSV UTF-8)", validators=[FileRequired("Choose a CSV file to upload.")]
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CourseForm):
     kind = HiddenField()
     content = HiddenField()

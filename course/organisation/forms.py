@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -14,6 +13,8 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+
+from course.validation import CourseForm
 
 REGIONS = [
     SelectChoice("UK", "United Kingdom"),
@@ -27,7 +28,7 @@ def _whole(low: int, high: int, what: str) -> list[object]:
     return [NumberRange(low, high, f"Enter {what} from {low} to {high}.")]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(CourseForm):
     org_name = StringField(
         "Organisation name", validators=[DataRequired("Enter the organisation's name."), Length(max=200)]
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from course.audit import record
 from course.auth.passwords import password_problem
 from course.extensions import db
 from course.models import JobRole, Role
 from course.people.services import EmailTaken, create_user
+from course.validation import single_line_problem
 
 
 @click.command("create-admin")
@@ -18,13 +20,18 @@ from course.people.services import EmailTaken, create_user
 @click.password_option()
 def create_admin(email: str, name: str, password: str) -> None:
     """Create an administrator account."""
+    problem = single_line_problem(email) or single_line_problem(name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="email or name")
     problem = password_problem(password, personal=(email, name))
     if problem:
         raise click.BadParameter(problem, param_hint="password")
     try:
-        create_user(email=email, name=name, role=Role.ADMIN, job_role=JobRole.OTHER, password=password)
+        user = create_user(email=email, name=name, role=Role.ADMIN, job_role=JobRole.OTHER, password=password)
     except EmailTaken as error:
         raise click.ClickException(str(error)) from None
+    db.session.flush()
+    record("person.created", subject=f"user:{user.id}", email=user.email, role=user.role, via="create-admin")
     db.session.commit()
     click.echo(f"Administrator {email} created.")
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from course.models import JobRole, Role
+from course.validation import CourseForm
 
 ACCESS = [
     SelectChoice(Role.LEARNER.value, "Learner"),
@@ -16,7 +16,7 @@ ACCESS = [
 ]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CourseForm):
     name = StringField(
         "Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)]
     )

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
 from course.auth import services as accounts
+from course.auth.sessions import stamp
 from course.database import utcnow
 from course.extensions import db as database
 from course.models import Assignment, CourseCompletion, JobRole, OutboxMessage, Role, UnitKind, User
@@ -53,6 +54,7 @@ class World:
             with client.session_transaction() as session:
                 session["_user_id"] = self.people[visitor].get_id()
                 session["_fresh"] = True
+                stamp(session)
         return client
 
 

@@ -1,0 +1,69 @@
+"""Sessions that end: an idle limit and an absolute lifetime, both checked by the server on every
+request from timestamps inside the signed session (the browser cannot change them without the key)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from course.auth import bp
+from course.auth.rules import idle_limit, session_end_reason
+from course.database import utcnow
+from course.models import User
+
+SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+
+
+def stamp(values: Any) -> None:
+    """Mark a session as begun now (at sign-in)."""
+    now = int(utcnow().timestamp())
+    values[SIGNED_IN_AT] = values[SEEN_AT] = now
+
+
+def begin(user: User) -> None:
+    """A fresh session for the person: nothing carried over from before, the clocks started."""
+    session.clear()
+    login_user(user)
+    stamp(session)
+
+
+def _limits(role: str) -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    idle = idle_limit(
+        role,
+        everyone=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        staff=timedelta(minutes=config["SESSION_IDLE_MINUTES_STAFF"]),
+    )
+    return idle, timedelta(hours=config["SESSION_MAX_HOURS"])
+
+
+@bp.before_app_request
+def _enforce_lifetime() -> Response | None:
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = utcnow()
+    signed_in, seen = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
+    if not isinstance(signed_in, int) or not isinstance(seen, int):
+        reason: str | None = "Please sign in again."  # a session from before these limits
+    else:
+        idle, absolute = _limits(current_user.role)
+        reason = session_end_reason(
+            signed_in=now.fromtimestamp(signed_in, now.tzinfo),
+            seen=now.fromtimestamp(seen, now.tzinfo),
+            now=now,
+            idle=idle,
+            absolute=absolute,
+        )
+    if reason is not None:
+        logout_user()
+        session.clear()
+        flash(reason, "info")
+        return redirect(url_for("auth.login"))
+    # Written back at most once a minute, so the cookie is not re-sent on every answer.
+    if isinstance(seen, int) and int(now.timestamp()) - seen >= 60:
+        session[SEEN_AT] = int(now.timestamp())
+    return None

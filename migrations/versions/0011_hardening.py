@@ -1,0 +1,42 @@
+"""hardening: failed sign-ins counted per account and address
+
+Revision ID: 0011_hardening
+Revises: 0004_outbox
+Create Date: 2026-12-01 18:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import course.database
+
+revision = "0011_hardening"
+down_revision = "0004_outbox"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sign_in_failures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("address", sa.String(length=45), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_at", course.database.UTCDateTime(), nullable=False),
+        sa.Column("wait_until", course.database.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_sign_in_failures_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_failures")),
+        sa.UniqueConstraint("user_id", "address", name=op.f("uq_sign_in_failures_user_id")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("sign_in_failures")
