@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import DateTime, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -72,12 +73,11 @@ def make_engine(url: str, *, create: bool = False) -> Engine:
     migrations): the app opens it read-write, so a missing file is an error, never a new empty database."""
     path = sqlite_file(url)
     if path is not None:
-        mode = "rwc" if create else "rw"
+        address = f"{path.absolute().as_uri()}?mode={'rwc' if create else 'rw'}"
         engine = create_engine(
-            "sqlite://",
-            creator=lambda: sqlite3.connect(
-                f"{path.absolute().as_uri()}?mode={mode}", uri=True, check_same_thread=False
-            ),
+            "sqlite://",  # the file is opened by `creator`; a pool as for any SQLite file
+            creator=lambda: sqlite3.connect(address, uri=True, check_same_thread=False),
+            poolclass=QueuePool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

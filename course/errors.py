@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from course.extensions import db
+from course.extensions import db, login_manager
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back, check the form and try again."),
@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
         with contextlib.suppress(DBAPIError):
             db.session.rollback()
         db.session.remove()
+        g._login_user = login_manager.anonymous_user()  # drawn as for a visitor: no query for the user
         return render_template("errors/unavailable.html"), 503, {"Retry-After": "30"}
 
     # Unhandled exceptions reach this as a 500 (Flask logs them); under test they propagate instead.

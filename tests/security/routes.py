@@ -2,7 +2,8 @@
 
 A test compares this table with the app's URL map, so a route added later without a row fails the suite.
 Outcomes: OK (served: a page, a form error or a redirect onward), LOGIN (sent to sign in), DENY (403),
-HIDE (404: another person's thing, or outside a manager's units, answered as if it did not exist).
+HIDE (404: another person's thing, or outside a manager's units, answered as if it did not exist),
+GONE (410: a set-a-password form opened without its link, which is the same for everyone).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any, NamedTuple
 
-OK, LOGIN, DENY, HIDE = "ok", "sign-in", "403", "404"
+OK, LOGIN, DENY, HIDE, GONE = "ok", "sign-in", "403", "404", "410"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -39,9 +40,11 @@ ROUTES = [
     Route("auth.change_password", "GET", "/account/password",                  LOGIN, OK,    OK,    OK,    OK),
     Route("auth.change_password", "POST", "/account/password",                 LOGIN, OK,    OK,    OK,    OK),
     Route("auth.accept_invitation", "GET", "/invitation/{invite}",             OK,    OK,    OK,    OK,    OK),
-    Route("auth.accept_invitation", "POST", "/invitation/{invite}",            OK,    OK,    OK,    OK,    OK),
+    Route("auth.set_up_account", "GET", "/invitation",                         GONE,  GONE,  GONE,  GONE,  GONE),
+    Route("auth.set_up_account", "POST", "/invitation",                        GONE,  GONE,  GONE,  GONE,  GONE),
     Route("auth.reset_password", "GET", "/reset/{reset}",                      OK,    OK,    OK,    OK,    OK),
-    Route("auth.reset_password", "POST", "/reset/{reset}",                     OK,    OK,    OK,    OK,    OK),
+    Route("auth.choose_password", "GET", "/reset",                             GONE,  GONE,  GONE,  GONE,  GONE),
+    Route("auth.choose_password", "POST", "/reset",                            GONE,  GONE,  GONE,  GONE,  GONE),
     Route("learning.support",   "GET",  "/support",                            OK,    OK,    OK,    OK,    OK),
     Route("learning.accessibility", "GET", "/accessibility",                   OK,    OK,    OK,    OK,    OK),
     Route("records.verify",     "GET",  "/verify/{code}",                      OK,    OK,    OK,    OK,    OK),
@@ -83,6 +86,7 @@ ROUTES = [
     Route("people.edit_person",  "GET",  "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.edit_person",  "POST", "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.reset_link",   "POST", "/admin/people/{learner}/reset-link",  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.clear_sign_in_failures", "POST", "/admin/people/{learner}/sign-in-failures/clear", LOGIN, DENY, DENY, DENY, OK),
     Route("assignments.assignments",  "GET",  "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.assignments",  "POST", "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.delete_assignment", "POST", "/admin/assignments/{assignment}/delete", LOGIN, DENY, DENY, DENY, OK),
@@ -103,8 +107,8 @@ ROUTES = [
 # What a state-changing request sends besides its CSRF token: enough for the view to do its work.
 FORM_DATA: dict[str, dict[str, Any]] = {
     "auth.login": {"email": "nobody@example.org", "password": "not the right password"},
-    "auth.accept_invitation": {"password": "one thing", "confirm": "another"},
-    "auth.reset_password": {"password": "one thing", "confirm": "another"},
+    "auth.set_up_account": {"password": "one thing", "confirm": "another"},
+    "auth.choose_password": {"password": "one thing", "confirm": "another"},
     "learning.choose": {"response": "not-a-response"},
     "conversations.choose": {"turn": "kitchen", "choice": "notice"},
     "quizzes.rate": {"rating": "3"},

@@ -8,7 +8,7 @@ from course.extensions import csrf
 from course.extensions import db as database
 from tests.security import figures
 from tests.security.conftest import VISITORS, token
-from tests.security.routes import FORM_DATA, OK, ROUTES, STATE_CHANGING, url_rules
+from tests.security.routes import FORM_DATA, GONE, OK, ROUTES, STATE_CHANGING, url_rules
 
 # The rows of the table that change state; the first test shows they are exactly the URL map's.
 CHANGING = [route for route in ROUTES if route.method in STATE_CHANGING]
@@ -40,7 +40,8 @@ def test_csrf_protection_covers_every_view(app):
 
 @pytest.mark.parametrize("route", CHANGING, ids=lambda route: f"{route.method} {route.endpoint}")
 def test_state_changing_route_refuses_a_request_without_a_valid_token(app, world, route):
-    visitor = next(v for v in VISITORS if route.expected(v) == OK)  # someone allowed to do it
+    # someone allowed to do it (a form that needs its link first answers 410 to everyone)
+    visitor = next(v for v in VISITORS if route.expected(v) in (OK, GONE))
     client = world.client(visitor)
     path = route.path.format(**world.ids)
     before = everything(app)
