@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from course import org
+from course.audit import exported
 from course.content import current_course
 from course.extensions import db, limiter
 from course.models import CourseCompletion, Role
@@ -62,6 +63,7 @@ def certificate(completion_id: int) -> Response:
         )
     )
     filename = f"certificate-{completion.certificate_code}.pdf"
+    exported(filename)
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
