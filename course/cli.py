@@ -12,6 +12,7 @@ from course.conversations import cli as conversations_cli
 from course.imports import cli as imports_cli
 from course.outbox import cli as outbox_cli
 from course.people import cli as people_cli
+from course.privacy import cli as privacy_cli
 from course.reminders import cli as reminders_cli
 from course.reporting import cli as reporting_cli
 
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
         seed_demo,
         content_cli,
         *people_cli.COMMANDS,
+        *privacy_cli.COMMANDS,
         *imports_cli.COMMANDS,
         *outbox_cli.COMMANDS,
         *reminders_cli.COMMANDS,

@@ -54,6 +54,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 60)),
         "SESSION_IDLE_MINUTES_STAFF": int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", 30)),
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", 12)),
+        "AUDIT_IP_RETENTION_DAYS": int(os.environ.get("AUDIT_IP_RETENTION_DAYS", 90)),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", 7)),
         "RESET_HOURS": int(os.environ.get("RESET_HOURS", 24)),
         "QUIZ_ATTEMPT_HOURS": int(os.environ.get("QUIZ_ATTEMPT_HOURS", 24)),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.database import Base, utcnow
@@ -137,6 +137,7 @@ ORG_DEFAULTS: dict[str, Any] = {
     "policy_url": "",
     "wellbeing_contact": "",
     "certificate_months": 12,
+    "privacy_notice": "",
     "pass_mark": None,
     "reminder_interval_days": 7,
     "expiring_window_days": 30,
@@ -157,6 +158,7 @@ class OrgSettings(Base):
     policy_url: Mapped[str] = mapped_column(String(500), default="")
     wellbeing_contact: Mapped[str] = mapped_column(String(300), default="")
     certificate_months: Mapped[int] = mapped_column(default=ORG_DEFAULTS["certificate_months"])
+    privacy_notice: Mapped[str] = mapped_column(Text, default="")  # shown at /privacy; blank: the default
     pass_mark: Mapped[int | None]
     reminder_interval_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["reminder_interval_days"])
     expiring_window_days: Mapped[int] = mapped_column(default=ORG_DEFAULTS["expiring_window_days"])

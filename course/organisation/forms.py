@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, StringField, SubmitField, URLField
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
@@ -69,6 +69,12 @@ class SettingsForm(CourseForm):
     reminder_interval_days = IntegerField(
         "Days between reminders to the same person",
         validators=[InputRequired("Enter a number of days."), *_whole(1, 90, "a number of days")],
+    )
+    privacy_notice = TextAreaField(
+        "Privacy notice",
+        validators=[Length(max=20000)],
+        description="Shown on the privacy page linked in every page's footer. Leave blank for the standard "
+        "notice. A blank line starts a new paragraph.",
     )
     submit = SubmitField("Save settings")
 

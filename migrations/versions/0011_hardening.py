@@ -1,4 +1,4 @@
-"""hardening: failed sign-ins counted per account and address
+"""hardening: failed sign-ins counted per account and address; the privacy notice
 
 Revision ID: 0011_hardening
 Revises: 0004_outbox
@@ -38,5 +38,11 @@ def upgrade() -> None:
     )
 
 
+    with op.batch_alter_table("org_settings") as batch:
+        batch.add_column(sa.Column("privacy_notice", sa.Text(), nullable=False, server_default=""))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("org_settings") as batch:
+        batch.drop_column("privacy_notice")
     op.drop_table("sign_in_failures")

@@ -47,6 +47,9 @@ ROUTES = [
     Route("auth.choose_password", "POST", "/reset",                            GONE,  GONE,  GONE,  GONE,  GONE),
     Route("learning.support",   "GET",  "/support",                            OK,    OK,    OK,    OK,    OK),
     Route("learning.accessibility", "GET", "/accessibility",                   OK,    OK,    OK,    OK,    OK),
+    Route("privacy.notice",     "GET",  "/privacy",                            OK,    OK,    OK,    OK,    OK),
+    Route("privacy.my_data_json", "GET", "/account/my-data.json",              LOGIN, OK,    OK,    OK,    OK),
+    Route("privacy.my_data_csv", "GET", "/account/my-data.csv",                LOGIN, OK,    OK,    OK,    OK),
     Route("records.verify",     "GET",  "/verify/{code}",                      OK,    OK,    OK,    OK,    OK),
     Route("learning.home",      "GET",  "/",                                   LOGIN, OK,    OK,    OK,    OK),
     Route("learning.content_note", "GET", "/content-note",                     LOGIN, OK,    OK,    OK,    OK),
@@ -86,6 +89,8 @@ ROUTES = [
     Route("people.edit_person",  "GET",  "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.edit_person",  "POST", "/admin/people/{learner}/edit",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.reset_link",   "POST", "/admin/people/{learner}/reset-link",  LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("privacy.erase",       "GET",  "/admin/people/{learner}/erase",       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("privacy.erase",       "POST", "/admin/people/{learner}/erase",       LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.clear_sign_in_failures", "POST", "/admin/people/{learner}/sign-in-failures/clear", LOGIN, DENY, DENY, DENY, OK),
     Route("assignments.assignments",  "GET",  "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.assignments",  "POST", "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
@@ -117,6 +122,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
         "content": base64.b64encode(b"email,name,job_role,unit_path\n").decode(),
     },
     "records.revoke": {"reason": "Recorded in error"},
+    "privacy.erase": {"confirm": "y"},
 }
 
 
