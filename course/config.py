@@ -37,6 +37,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        # "Remember me on this device", only when ticked: Flask-Login's own signed cookie, which names the
+        # session version, so signing out everywhere (or a password change) revokes it.
+        "REMEMBER_DAYS": int(os.environ.get("REMEMBER_DAYS", 30)),
+        "REMEMBER_COOKIE_NAME": "remember_device",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),

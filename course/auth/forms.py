@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from course.auth.passwords import MAX_LENGTH, password_problem
@@ -21,6 +21,10 @@ class SignInForm(CourseForm):
         "Password",
         validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(
+        "Remember me on this device",
+        description="Only on a device that is yours alone. Signing out, or changing your password, ends it.",
     )
     submit = SubmitField("Sign in")
 

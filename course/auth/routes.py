@@ -40,7 +40,7 @@ def login() -> str | Response:
             policy=services.FailurePolicy.from_config(current_app.config),
         )
         if user is not None:
-            sessions.begin(user)
+            sessions.begin(user, remember=bool(form.remember.data))
             return redirect(next_or(url_for("learning.home")))
         form.form_errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)

@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
+from flask_login.utils import decode_cookie
 from werkzeug.wrappers import Response
 
 from course.auth import bp
@@ -24,11 +25,24 @@ def stamp(values: Any) -> None:
     values[SIGNED_IN_AT] = values[SEEN_AT] = now
 
 
-def begin(user: User) -> None:
-    """A fresh session for the person: nothing carried over from before, the clocks started."""
+def begin(user: User, *, remember: bool = False) -> None:
+    """A fresh session for the person: nothing carried over from before, the clocks started. With
+    `remember`, the device also keeps a signed cookie for REMEMBER_DAYS that starts new sessions."""
     session.clear()
-    login_user(user)
+    login_user(user, remember=remember, duration=timedelta(days=current_app.config["REMEMBER_DAYS"]))
     stamp(session)
+
+
+@user_loaded_from_cookie.connect
+def _from_remembered_device(_app: Any, user: User) -> None:
+    stamp(session)  # a new session from the device's cookie: its clocks start now
+
+
+def _remembered_device() -> bool:
+    """This request carries a valid "remember me" cookie for the signed-in person (checked, not trusted
+    by its name: a forged one does not keep a stolen session alive)."""
+    cookie = request.cookies.get(current_app.config["REMEMBER_COOKIE_NAME"])
+    return cookie is not None and decode_cookie(cookie) == current_user.get_id()
 
 
 def _limits(role: str) -> tuple[timedelta, timedelta]:
@@ -58,6 +72,9 @@ def _enforce_lifetime() -> Response | None:
             idle=idle,
             absolute=absolute,
         )
+    if reason is not None and _remembered_device():
+        stamp(session)  # the person chose to be remembered here: a new session instead of signing in
+        return None
     if reason is not None:
         logout_user()
         session.clear()

@@ -179,3 +179,55 @@ def test_create_admin_refuses_a_name_on_two_lines(runner):
 def test_what_counts_as_a_control_character():
     assert not has_control_characters("Zoë Ωμέγα-O'Brien 王小明 (she/her)")
     assert all(has_control_characters(f"a{c}b") for c in "\x00\x01\n\r\t\x1b\x7f\x85\x9f\u2028\u2029")
+
+
+def sign_in_remembered(web, email):
+    token_page = web.get("/sign-in")
+    from tests.fixtures.app import csrf_token
+
+    data = {
+        "email": email,
+        "password": factories.PASSWORD,
+        "remember": "y",
+        "csrf_token": csrf_token(token_page),
+    }
+    return web.client.post("/sign-in", data=data)
+
+
+def test_remember_me_only_when_chosen(web, make_user):
+    make_user("plain@example.org")
+    response = web.login("plain@example.org")
+    assert not any("remember_device=" in c for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_a_remembered_device_starts_new_sessions_for_30_days(app, web, make_user):
+    make_user("mine@example.org")
+    response = sign_in_remembered(web, "mine@example.org")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_device="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    expires = web.client.get_cookie("remember_device").expires
+    assert 29 * 86400 < expires.timestamp() - time.time() <= 30 * 86400
+    device = web.client.get_cookie("remember_device").value
+    later = app.test_client()  # the browser was closed: only the device's cookie is left
+    later.set_cookie("remember_device", device)
+    assert later.get("/").status_code == 200
+    age(later, seen_ago=61 * 60)  # idle past the limit: the device is remembered, a new session begins
+    assert later.get("/").status_code == 200
+
+
+def test_signing_out_revokes_the_remembered_device(app, web, make_user):
+    make_user("mine@example.org")
+    sign_in_remembered(web, "mine@example.org")
+    device = web.client.get_cookie("remember_device").value
+    web.logout()
+    later = app.test_client()
+    later.set_cookie("remember_device", device)
+    assert later.get("/").status_code == 302
+
+
+def test_a_forged_remember_cookie_does_not_keep_a_stolen_session_alive(web, make_user):
+    make_user("victim@example.org")
+    web.login("victim@example.org")
+    web.client.set_cookie("remember_device", "1:1|forged")
+    age(web.client, seen_ago=61 * 60)
+    assert web.get("/").status_code == 302
