@@ -154,6 +154,7 @@ def page_paths(role: str) -> list[str]:
         f"/modules/{MODULE}/quiz",
         "/account/password",
         "/accessibility",
+        "/privacy",
     ]
     staff = ["/admin/", "/admin/learners", "/admin/reminders", "/admin/learning-gain"]
     admin = [
@@ -165,7 +166,14 @@ def page_paths(role: str) -> list[str]:
         "/admin/audit",
     ]
     return {
-        "anonymous": ["/sign-in", "/support", "/accessibility", "/verify/NOPE-NOPE-NOPE-NOPE", "/missing"],
+        "anonymous": [
+            "/sign-in",
+            "/support",
+            "/accessibility",
+            "/privacy",
+            "/verify/NOPE-NOPE-NOPE-NOPE",
+            "/missing",
+        ],
         "learner": learner,
         "manager": learner + staff,
         "admin": learner + staff + admin,
