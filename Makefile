@@ -8,20 +8,36 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run install install-dev db seed partners test test-fast lint typecheck format content-check screenshots clean
+.PHONY: help run install install-dev db seed partners test test-fast lint typecheck format content-check screenshots clean lock audit
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Installs come from the lock files (requirements/*.txt, every file pinned by its hash), then the
+# course itself without dependencies: nothing resolves differently from one machine or day to the next.
+$(STAMP): pyproject.toml requirements/app.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes -r requirements/app.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(DEV_STAMP): $(STAMP) pyproject.toml requirements/dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra postgres --extra server --extra redis
+
+lock: install-dev ## Re-resolve pyproject.toml's ranges into requirements/app.txt and dev.txt (with hashes)
+	$(LOCK) -o requirements/app.txt pyproject.toml
+	$(LOCK) --extra dev -o requirements/dev.txt pyproject.toml
+
+# Accepted exceptions go in audit_exceptions as --ignore-vuln ID, each explained in docs/security.md.
+audit: install-dev ## Check the locked dependencies for known vulnerabilities ("not audited" when offline)
+	@audit_exceptions=(); report=$$(mktemp); \
+	$(BIN)/pip-audit --requirement requirements/dev.txt --require-hashes --disable-pip --progress-spinner off \
+	  --format json --output "$$report" "$${audit_exceptions[@]}" 2>/dev/null; \
+	$(BIN)/python scripts/audit_verdict.py "$$report"; status=$$?; rm -f "$$report"; exit $$status
 
 install: $(STAMP) ## Create .venv and install the app
 

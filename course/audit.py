@@ -51,6 +51,12 @@ def _who(actor: User | None) -> tuple[int | None, str]:
     return (actor.id if actor else None), ip
 
 
+def exported(filename: str) -> None:
+    """Record that the signed-in person took a file of personal data away (an export, a certificate)."""
+    record("personal_data.exported", file=filename)
+    db.session.commit()
+
+
 def trail_for(subject: str, limit: int = 100) -> list[AuditEvent]:
     """The latest events about one subject, newest first."""
     return list(

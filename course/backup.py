@@ -6,6 +6,7 @@ course can keep running. PostgreSQL has its own tools for this; the commands say
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -16,6 +17,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
+from course.audit import record
 from course.extensions import db
 from course.migrate import alembic_config
 
@@ -82,8 +84,13 @@ def _rows(connection: sqlite3.Connection, table: str) -> int:
 def backup(database_url: str, target: Path) -> dict[str, int]:
     """Copy the live database to `target` (a new file) and check the copy; its row counts."""
     source = sqlite_file(database_url)
-    if target.exists():
-        raise BackupProblem(f"{target} already exists. Choose a new file name, so that no backup is lost.")
+    try:
+        # Made readable by its owner only (0600) before a byte is written: it holds everyone's records.
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise BackupProblem(
+            f"{target} already exists. Choose a new file name, so that no backup is lost."
+        ) from None
     with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, with no -wal beside it
@@ -101,6 +108,8 @@ def restore(backup_file: Path, database_url: str) -> dict[str, int]:
         copy.backup(live)  # other connections see the old records or the new ones, never a mix
     if db.engine is not None:
         db.engine.dispose()
+    record("database.restored", source=str(backup_file), rows=counts)
+    db.session.commit()
     return counts
 
 
@@ -117,6 +126,8 @@ def backup_command(path: Path) -> None:
         counts = backup(current_app.config["DATABASE_URL"], path)
     except BackupProblem as problem:
         raise click.ClickException(str(problem)) from None
+    record("database.backed_up", target=str(path), rows=counts)
+    db.session.commit()
     click.echo(f"Backed up to {path}: {_summary(counts)}.")
 
 

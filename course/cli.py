@@ -13,6 +13,7 @@ from course.invitations import cli as invitations_cli
 from course.lti import cli as lti_cli
 from course.outbox import cli as outbox_cli
 from course.people import cli as people_cli
+from course.privacy import cli as privacy_cli
 from course.reminders import cli as reminders_cli
 from course.reporting import cli as reporting_cli
 from course.review import cli as review_cli
@@ -59,6 +60,7 @@ def init_app(app: Flask) -> None:
         seed_demo,
         *review_cli.COMMANDS,
         *people_cli.COMMANDS,
+        *privacy_cli.COMMANDS,
         *imports_cli.COMMANDS,
         *invitations_cli.COMMANDS,
         *outbox_cli.COMMANDS,

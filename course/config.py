@@ -37,6 +37,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        # "Remember me on this device", only when ticked: Flask-Login's own signed cookie, which names the
+        # session version, so signing out everywhere (or a password change) revokes it.
+        "REMEMBER_DAYS": int(os.environ.get("REMEMBER_DAYS", 30)),
+        "REMEMBER_COOKIE_NAME": "remember_device",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
@@ -46,8 +50,15 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
-        "LOCKOUT_THRESHOLD": int(os.environ.get("LOCKOUT_THRESHOLD", 10)),
-        "LOCKOUT_MINUTES": int(os.environ.get("LOCKOUT_MINUTES", 15)),
+        # Wrong passwords for one account from one address: free tries, then a wait that doubles.
+        "SIGN_IN_FREE_FAILURES": int(os.environ.get("SIGN_IN_FREE_FAILURES", 5)),
+        "SIGN_IN_DELAY_SECONDS": int(os.environ.get("SIGN_IN_DELAY_SECONDS", 30)),
+        "SIGN_IN_DELAY_MAX_MINUTES": int(os.environ.get("SIGN_IN_DELAY_MAX_MINUTES", 15)),
+        "SIGN_IN_NOTIFY_AFTER": int(os.environ.get("SIGN_IN_NOTIFY_AFTER", 10)),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 60)),
+        "SESSION_IDLE_MINUTES_STAFF": int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", 30)),
+        "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", 12)),
+        "AUDIT_IP_RETENTION_DAYS": int(os.environ.get("AUDIT_IP_RETENTION_DAYS", 90)),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", 7)),
         "RESET_HOURS": int(os.environ.get("RESET_HOURS", 24)),
         # "Forgotten your password?": requests about one address, wherever they come from.

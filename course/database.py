@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -57,7 +60,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite database URL (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str, *, create: bool = False) -> Engine:
+    """The engine for `url`. An SQLite file is only ever created when `create` is set (by the
+    migrations): the app opens it read-write, so a missing file is an error, never a new empty database."""
+    path = sqlite_file(url)
+    if path is not None:
+        address = f"{path.absolute().as_uri()}?mode={'rwc' if create else 'rw'}"
+        engine = create_engine(
+            "sqlite://",  # the file is opened by `creator`; a pool as for any SQLite file
+            creator=lambda: sqlite3.connect(address, uri=True, check_same_thread=False),
+            poolclass=QueuePool,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)

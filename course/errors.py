@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import contextlib
+
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from course.extensions import db
+from course.extensions import db, login_manager
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back, check the form and try again."),
@@ -40,6 +43,19 @@ def init_app(app: Flask) -> None:
         if code == 400 and error.description and not error.description.startswith("The browser"):
             message = error.description
         return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+        # The database cannot be reached (a restart, a dropped connection, a lost file): say so with a
+        # 503, which tells load balancers and people to come back. The broken connection is thrown away
+        # and the next request opens a new one, so the course recovers by itself.
+        app.logger.warning("database unavailable: %s", error.orig)
+        with contextlib.suppress(DBAPIError):
+            db.session.rollback()
+        db.session.remove()
+        g._login_user = login_manager.anonymous_user()  # drawn as for a visitor: no query for the user
+        return render_template("errors/unavailable.html"), 503, {"Retry-After": "30"}
 
     # Unhandled exceptions reach this as a 500 (Flask logs them); under test they propagate instead.
     @app.errorhandler(InternalServerError)

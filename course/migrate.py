@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from course.config import PROJECT_ROOT
 
@@ -25,3 +26,8 @@ def downgrade(database_url: str, revision: str) -> None:
 
 def revision(database_url: str, message: str) -> None:
     command.revision(alembic_config(database_url), message=message, autogenerate=True)
+
+
+def heads() -> set[str]:
+    """The latest revisions the migrations know (one, once branches are merged)."""
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())

@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 from flask import Response, stream_with_context
 
+from course.audit import exported
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | date | datetime | None
 
@@ -44,7 +46,8 @@ def csv_lines(header: Iterable[str], rows: Iterable[Iterable[Cell]]) -> Iterator
 
 
 def csv_download(lines: Iterator[str], filename: str) -> Response:
-    """A streamed CSV download that is never cached: every such file holds personal data."""
+    """A streamed CSV download that is never cached and is audited: every such file holds personal data."""
+    exported(filename)
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",

@@ -12,7 +12,7 @@ url = config.get_main_option("sqlalchemy.url")
 if not url:
     raise SystemExit("Run migrations through `flask --app course db upgrade`, which passes the database URL.")
 
-engine = make_engine(url)
+engine = make_engine(url, create=True)  # `db upgrade` is what creates a new SQLite database
 with engine.connect() as connection:
     context.configure(
         connection=connection,

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the system programs and libraries the app and its tests need from Debian, when missing:
 # Chromium and PostgreSQL for the tests, Pango and HarfBuzz for WeasyPrint's certificates, poppler-utils
-# (pdfinfo) to read the certificates back, and Node for the real OpenID provider of the sign-in tests.
+# (pdfinfo) to read the certificates back, Node for the real OpenID provider of the sign-in tests,
+# and Redis for the scale-out test's shared limiter.
 # The certificate fonts ship in the repo.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)  # the scale-out test's shared limiter
 command -v pdfinfo >/dev/null || missing+=(poppler-utils)
 for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b; do
   dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "install ok installed" || missing+=("$lib")

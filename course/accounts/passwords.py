@@ -10,6 +10,9 @@ from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+# The installed zxcvbn refuses (raises on) a password longer than this, so it judges the first 72
+# characters: a longer password is accepted when its first 72 are strong on their own.
+STRENGTH_CHECKED = 72
 
 # OWASP's recommended argon2id cost (19 MiB, 2 passes, 1 lane): about a quarter of the library's default
 # CPU time per sign-in, so a whole staff signing in at once does not queue behind hashing.
@@ -50,7 +53,7 @@ def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | 
             return "Do not build your password from your name or email address."
     # zxcvbn checks the password against lists of common passwords, words and names, and patterns.
     words = [part for value in personal for part in (value, *re.split(r"[@._\-\s]+", value)) if part]
-    result = zxcvbn(password[:100], user_inputs=words)
+    result = zxcvbn(password[:STRENGTH_CHECKED], user_inputs=[word[:STRENGTH_CHECKED] for word in words])
     if result["score"] < 3:
         warning = result["feedback"].get("warning") or "It is too easy to guess."
         return f"Choose a less common password. {warning}".strip()

@@ -1,20 +1,28 @@
-"""Account rules: signing in with lockout, single-use links, setting passwords. Services own commits."""
+"""Account rules: signing in (wrong passwords slow the address down), single-use links, passwords.
+Services own commits."""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 
 from course.accounts.passwords import hash_password, needs_rehash, verify_password
+from course.accounts.rules import failure_delay
 from course.audit import record, record_many
 from course.database import utcnow
 from course.extensions import db
-from course.models import AccountToken, User
+from course.mail import queue_mail
+from course.models import AccountToken, SignInFailure, User
 
 INVITE = "invite"
 RESET = "reset"
@@ -28,41 +36,145 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def is_locked(user: User, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
+@dataclass(frozen=True)
+class FailurePolicy:
+    """How wrong passwords slow an address down for one account (settings SIGN_IN_*)."""
+
+    free: int
+    base: timedelta
+    ceiling: timedelta
+    notify_after: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> FailurePolicy:
+        return cls(
+            free=config["SIGN_IN_FREE_FAILURES"],
+            base=timedelta(seconds=config["SIGN_IN_DELAY_SECONDS"]),
+            ceiling=timedelta(minutes=config["SIGN_IN_DELAY_MAX_MINUTES"]),
+            notify_after=config["SIGN_IN_NOTIFY_AFTER"],
+        )
 
 
-def authenticate(email: str, password: str, *, threshold: int, lockout: timedelta) -> User | None:
-    """Check the credentials; count failures and lock the account for a while after `threshold`."""
+def waiting_until(user: User, address: str, now: datetime) -> datetime | None:
+    """Until when this address must wait before trying this account's password again (None: it need not)."""
+    wait = db.session.scalar(
+        select(SignInFailure.wait_until).where(
+            SignInFailure.user_id == user.id, SignInFailure.address == address
+        )
+    )
+    return wait if wait is not None and wait > now else None
+
+
+def _count_failure(user: User, address: str, policy: FailurePolicy, now: datetime, *, what: str) -> None:
+    """One more wrong password from `address`: counted in one statement (simultaneous guesses cannot
+    overwrite each other's count), the address's wait set, and the owner told after repeated failures."""
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    failures = db.session.scalar(
+        insert(SignInFailure)
+        .values(user_id=user.id, address=address, failures=1, last_at=now)
+        .on_conflict_do_update(
+            index_elements=["user_id", "address"],
+            set_={"failures": SignInFailure.failures + 1, "last_at": now},
+        )
+        .returning(SignInFailure.failures)
+    )
+    count = int(failures or 0)
+    delay = failure_delay(count, free=policy.free, base=policy.base, ceiling=policy.ceiling)
+    if delay:
+        db.session.execute(
+            update(SignInFailure)
+            .where(SignInFailure.user_id == user.id, SignInFailure.address == address)
+            .values(wait_until=now + delay)
+        )
+    record(
+        f"{what}.failed",
+        subject=f"user:{user.id}",
+        actor=user,
+        failures=count,
+        delay_seconds=int(delay.total_seconds()),
+    )
+    if count == policy.notify_after:
+        queue_mail(
+            to=user.email,
+            subject="Unsuccessful sign-in attempts on your training account",
+            body=(
+                f"Hello {user.name},\n\n"
+                f"Someone has entered a wrong password for your training account {count} times in a row "
+                f"from the address {address or 'unknown'}. Further tries from there are being slowed down; "
+                "you can still sign in as usual.\n\n"
+                "If this was you, there is nothing to do. If it was not, tell your training lead, and "
+                "consider changing your password.\n"
+            ),
+        )
+        record("account.owner_warned", subject=f"user:{user.id}", actor=user, failures=count)
+
+
+def _clear_failures(user: User, address: str) -> None:
+    db.session.execute(
+        delete(SignInFailure).where(SignInFailure.user_id == user.id, SignInFailure.address == address)
+    )
+
+
+def authenticate(email: str, password: str, *, address: str, policy: FailurePolicy) -> User | None:
+    """Check the credentials. Wrong passwords slow down only the address they came from; every
+    outcome is audited (never the password)."""
     now = utcnow()
     user = find_user_by_email(email)
     password_ok = verify_password(user.password_hash if user else None, password)
-    if user is not None and is_locked(user, now):
-        return None
-    if user is None or not user.active or not password_ok:
-        if user is not None:
-            # Counted in the database, so that simultaneous wrong guesses cannot overwrite each other's count.
-            this_user = User.id == user.id
-            failures = db.session.scalar(
-                update(User)
-                .where(this_user)
-                .values(failed_logins=User.failed_logins + 1)
-                .returning(User.failed_logins)
-            )
-            if (failures or 0) >= threshold:
-                db.session.execute(
-                    update(User).where(this_user).values(locked_until=now + lockout, failed_logins=0)
-                )
-                record("account.locked", subject=f"user:{user.id}")
-            db.session.commit()
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    if user.password_hash is not None and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if user is None:
+        record("sign_in.failed", email=normalise_email(email)[:254], reason="unknown email")
+    elif waiting_until(user, address, now) is not None:
+        record("sign_in.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
+    elif not user.active or not password_ok:
+        _count_failure(user, address, policy, now, what="sign_in")
+    else:
+        _clear_failures(user, address)
+        user.last_login_at = now
+        if user.password_hash is not None and needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        record("sign_in.succeeded", subject=f"user:{user.id}", actor=user)
+        db.session.commit()
+        return user
     db.session.commit()
-    return user
+    return None
+
+
+def current_password_problem(user: User, password: str, *, address: str, policy: FailurePolicy) -> str | None:
+    """The current-password check before a change: counted and slowed exactly like sign-in."""
+    now = utcnow()
+    wait = waiting_until(user, address, now)
+    if wait is not None:
+        minutes = max(1, math.ceil((wait - now).total_seconds() / 60))
+        return f"Too many wrong tries. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
+    if verify_password(user.password_hash, password):
+        _clear_failures(user, address)
+        db.session.commit()
+        return None
+    _count_failure(user, address, policy, now, what="password_check")
+    db.session.commit()
+    return "Your current password is not right."
+
+
+def failing_addresses(user: User) -> int:
+    """How many addresses have wrong passwords counted against this account."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(SignInFailure).where(SignInFailure.user_id == user.id)
+        )
+        or 0
+    )
+
+
+def clear_sign_in_failures(user: User, actor: User) -> int:
+    """An administrator lifts every wait on the account (audited); returns how many addresses waited."""
+    cleared: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        delete(SignInFailure).where(SignInFailure.user_id == user.id)
+    )
+    record(
+        "person.sign_in_failures_cleared", subject=f"user:{user.id}", actor=actor, addresses=cleared.rowcount
+    )
+    db.session.commit()
+    return int(cleared.rowcount)
 
 
 def end_sessions(user: User) -> None:
@@ -70,7 +182,14 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def _digest(token: str) -> str:
+def sign_out(user: User) -> None:
+    end_sessions(user)
+    record("sign_in.signed_out", subject=f"user:{user.id}", actor=user)
+    db.session.commit()
+
+
+def link_digest(token: str) -> str:
+    """What is stored of a link's token (and held in the session while its page is open)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -112,7 +231,7 @@ def add_tokens(user_ids: list[int], purpose: str, valid_for: timedelta, issued_b
                 {
                     "user_id": user_id,
                     "purpose": purpose,
-                    "token_hash": _digest(token),
+                    "token_hash": link_digest(token),
                     "expires_at": expires_at,
                     "created_by_id": issued_by.id if issued_by else None,
                 }
@@ -128,8 +247,12 @@ class TokenProblem(Exception):
 
 
 def usable_token(token: str, purpose: str) -> AccountToken:
+    return usable_link(link_digest(token), purpose)
+
+
+def usable_link(digest: str, purpose: str) -> AccountToken:
     found = db.session.scalar(
-        select(AccountToken).where(AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose)
+        select(AccountToken).where(AccountToken.token_hash == digest, AccountToken.purpose == purpose)
     )
     if found is None:
         raise TokenProblem("This link is not valid. Check you copied all of it, or ask for a new one.")
@@ -158,8 +281,7 @@ def redeem_token(token: AccountToken, new_password: str) -> User:
         )
     user = token.user
     user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
+    db.session.execute(delete(SignInFailure).where(SignInFailure.user_id == user.id))
     end_sessions(user)
     record(f"account.{token.purpose}_redeemed", subject=f"user:{user.id}", actor=user)
     db.session.commit()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Optional
 
 from course.formfields import HtmlDateField
+from course.validation import CourseForm
 
 
-class AuditFilters(FlaskForm):
+class AuditFilters(CourseForm):
     class Meta:
         csrf = False  # a search form: it reads, never writes
 

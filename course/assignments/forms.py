@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
@@ -13,9 +12,10 @@ from course import org
 from course.accounts.services import find_user_by_email
 from course.formfields import HtmlDateField
 from course.models import JobRole
+from course.validation import CourseForm
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(CourseForm):
     target = RadioField(
         "Assign to",
         choices=[

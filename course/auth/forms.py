@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from course.accounts.passwords import MAX_LENGTH, password_problem
+from course.validation import CourseForm
 
 
-class SignInForm(FlaskForm):
+class SignInForm(CourseForm):
     email = EmailField(
         "Email address",
         validators=[DataRequired("Enter your email address."), Length(max=254)],
@@ -22,10 +22,14 @@ class SignInForm(FlaskForm):
         validators=[DataRequired("Enter your password."), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
+    remember = BooleanField(
+        "Remember me on this device",
+        description="Only on a device that is yours alone. Signing out, or changing your password, ends it.",
+    )
     submit = SubmitField("Sign in")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(CourseForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired("Enter a new password.")],

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from course.accounts import services
-from course.accounts.passwords import verify_password
+from course.accounts import services, sessions
 from course.auth import bp
 from course.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
-from course.extensions import db, limiter
+from course.database import utcnow
+from course.extensions import limiter
 from course.security import login_limit, next_or
 from course.sso import services as sso
 
@@ -36,14 +36,13 @@ def login() -> str | Response:
         user = services.authenticate(
             form.email.data or "",
             form.password.data or "",
-            threshold=current_app.config["LOCKOUT_THRESHOLD"],
-            lockout=timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]),
+            address=request.remote_addr or "",
+            policy=services.FailurePolicy.from_config(current_app.config),
         )
         if user is not None and not sso.password_sign_in_allowed(user):
             form.form_errors.append(USE_SSO)
         elif user is not None:
-            session.clear()  # a fresh session at sign-in: nothing carried over from before
-            login_user(user)
+            sessions.begin(user, remember=bool(form.remember.data))
             return redirect(next_or(url_for("learning.home")))
         else:
             form.form_errors.append(SIGN_IN_FAILED)
@@ -53,8 +52,7 @@ def login() -> str | Response:
 @bp.post("/sign-out")
 @login_required
 def logout() -> Response:
-    services.end_sessions(current_user._get_current_object())
-    db.session.commit()
+    services.sign_out(current_user._get_current_object())
     id_token = session.get(sso.ID_TOKEN)
     logout_user()
     session.clear()
@@ -65,12 +63,19 @@ def logout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(login_limit, methods=["POST"])
 def change_password() -> str | Response:
     user = current_user._get_current_object()
     form = ChangePasswordForm(personal=(user.email, user.name))
     if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.current.data or ""):
-            form.current.errors = ["Your current password is not right."]
+        problem = services.current_password_problem(
+            user,
+            form.current.data or "",
+            address=request.remote_addr or "",
+            policy=services.FailurePolicy.from_config(current_app.config),
+        )
+        if problem:
+            form.current.errors = [problem]
         else:
             services.change_password(user, form.password.data or "")
             login_user(user)  # this session carries on; all others end
@@ -79,9 +84,35 @@ def change_password() -> str | Response:
     return render_template("auth/change_password.html", form=form)
 
 
-def _set_password(purpose: str, token: str, heading: str) -> str | Response:
+# The token of an invitation or reset link is taken out of the address at once: the view puts the
+# link's digest in the (signed) session for LINK_MINUTES and redirects to an address without it, so
+# the token is in no later request, access log, browser history or Referer.
+LINK, LINK_MINUTES = "account_link", 15
+
+
+def _swap_token(purpose: str, token: str, form_endpoint: str) -> str | Response:
     try:
-        found = services.usable_token(token, purpose)
+        services.usable_token(token, purpose)
+    except services.TokenProblem as problem:
+        return render_template("auth/link_problem.html", message=str(problem)), 410  # type: ignore[return-value]
+    until = utcnow() + timedelta(minutes=LINK_MINUTES)
+    session[LINK] = {"digest": services.link_digest(token), "purpose": purpose, "until": until.timestamp()}
+    return redirect(url_for(form_endpoint), code=303)
+
+
+def _set_password(purpose: str, heading: str) -> str | Response:
+    held = session.get(LINK)
+    try:
+        if (
+            not isinstance(held, dict)
+            or held.get("purpose") != purpose
+            or held["until"] < utcnow().timestamp()
+        ):
+            raise services.TokenProblem(
+                "This page has timed out, or was opened without its link. Open the link from your "
+                "message again; it works until it is used or expires."
+            )
+        found = services.usable_link(str(held["digest"]), purpose)
     except services.TokenProblem as problem:
         return render_template("auth/link_problem.html", message=str(problem)), 410  # type: ignore[return-value]
     form = NewPasswordForm(personal=(found.user.email, found.user.name))
@@ -90,20 +121,29 @@ def _set_password(purpose: str, token: str, heading: str) -> str | Response:
             user = services.redeem_token(found, form.password.data or "")
         except services.TokenProblem as problem:
             return render_template("auth/link_problem.html", message=str(problem)), 410  # type: ignore[return-value]
-        session.clear()
-        login_user(user)
+        sessions.begin(user)
         flash("Your password is set. Welcome.", "success")
         return redirect(url_for("learning.home"))
     return render_template("auth/set_password.html", form=form, heading=heading, user=found.user)
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@bp.get("/invitation/<token>")
 def accept_invitation(token: str) -> str | Response:
-    return _set_password(services.INVITE, token, "Set up your account")
+    return _swap_token(services.INVITE, token, "auth.set_up_account")
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@bp.route("/invitation", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
+def set_up_account() -> str | Response:
+    return _set_password(services.INVITE, "Set up your account")
+
+
+@bp.get("/reset/<token>")
 def reset_password(token: str) -> str | Response:
-    return _set_password(services.RESET, token, "Choose a new password")
+    return _swap_token(services.RESET, token, "auth.choose_password")
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def choose_password() -> str | Response:
+    return _set_password(services.RESET, "Choose a new password")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -10,16 +9,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from course.conversations.rules import ACTIONS, USED
 from course.quizzes.forms import AnswersForm
+from course.validation import CourseForm
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(CourseForm):
     """A choice at one turn; the view fills in the turn's choices."""
 
     turn = HiddenField(validators=[DataRequired()])
     choice = RadioField("What do you say?", choices=[], validators=[DataRequired("Choose what to say.")])
 
 
-class StepForm(FlaskForm):
+class StepForm(CourseForm):
     """Going back a step or starting again: nothing but the CSRF token."""
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from course import org
+from course.audit import exported
 from course.content import current_course
 from course.content.schema import Conversation, Module
 from course.conversations import bp, followups, services
@@ -166,6 +167,7 @@ def follow_up_csv() -> Response:
     scope = Scope.for_viewer(current_user)
     text = followups.report_csv(scope, current_course(), with_notes=current_user.role == Role.ADMIN)
     filename = f"follow-up-{org.today().isoformat()}.csv"
+    exported(filename)
     return Response(
         text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from course.imports.services import PeopleOptions
+from course.validation import CourseForm
 
 KINDS = [
     SelectChoice("people", "People (email, name, job_role, unit_path; role, staff_number, start_date)"),
@@ -16,7 +16,7 @@ KINDS = [
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CourseForm):
     kind = RadioField("What the file holds", choices=KINDS, default="people")
     file = FileField(
         "File (CSV or Excel workbook)", validators=[FileRequired("Choose a CSV or Excel file to upload.")]
@@ -44,5 +44,5 @@ class UploadForm(FlaskForm):
         )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CourseForm):
     upload = HiddenField(validators=[DataRequired()])

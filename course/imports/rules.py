@@ -14,6 +14,7 @@ from course.accounts.services import normalise_email
 from course.imports.reading import RowError, column_key
 from course.models import JobRole, Role, UnitKind
 from course.progress.rules import expiry_for
+from course.validation import has_control_characters
 
 CHUNK = 1000
 NAME_MAX = 200
@@ -53,6 +54,8 @@ def parse_name(value: str) -> str:
         raise BadCell("enter the person's name")
     if len(value) > NAME_MAX:
         raise BadCell(f"the name has {len(value)} characters. Shorten it to {NAME_MAX} or fewer")
+    if has_control_characters(value):
+        raise BadCell("the name contains a line break, tab or another control character. Put it on one line")
     return value
 
 

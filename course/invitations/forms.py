@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from course.validation import CourseForm
 
-class InviteForm(FlaskForm):
+
+class InviteForm(CourseForm):
     resend_expired = BooleanField(
         "Also send a new invitation to people whose invitation expired unused",
     )
     submit = SubmitField("Invite everyone not yet invited")
 
 
-class SendLinkForm(FlaskForm):
+class SendLinkForm(CourseForm):
     submit = SubmitField("Send again")
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(CourseForm):
     email = EmailField(
         "Email address",
         validators=[

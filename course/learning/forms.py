@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+from course.validation import CourseForm
 
-class ContentNoteForm(FlaskForm):
+
+class ContentNoteForm(CourseForm):
     """Only the CSRF token: reading the note and continuing is the whole answer."""
 
 
-class ScenarioForm(FlaskForm):
+class ScenarioForm(CourseForm):
     # The scenario's own responses are checked by the view (their ids come from the content).
     response = RadioField("Your response", validate_choice=False)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length
 
 from course.models import JobRole
+from course.validation import CourseForm
 
 NO_UNIT = 0
 
@@ -20,7 +20,7 @@ def _url(label: str, description: str) -> StringField:
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(CourseForm):
     issuer = StringField(
         "Issuer",
         validators=[DataRequired("Enter the platform's issuer."), Length(max=300)],
@@ -47,11 +47,11 @@ class RegistrationForm(FlaskForm):
     submit = SubmitField("Register the platform")
 
 
-class SwitchForm(FlaskForm):
+class SwitchForm(CourseForm):
     submit = SubmitField("Switch")
 
 
-class JobRoleForm(FlaskForm):
+class JobRoleForm(CourseForm):
     job_role = RadioField(
         "Your job role",
         choices=[SelectChoice(role.value, role.label) for role in JobRole],
@@ -61,7 +61,7 @@ class JobRoleForm(FlaskForm):
     submit = SubmitField("Continue to the course")
 
 
-class DeepLinkForm(FlaskForm):
+class DeepLinkForm(CourseForm):
     """Posted back from the LMS frame: the signed context stands in for the CSRF token (see routes)."""
 
     class Meta:

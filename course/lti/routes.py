@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from course.accounts import sessions
 from course.content import current_course
 from course.extensions import csrf, db, limiter
 from course.lti import bp, rules, services
@@ -93,8 +94,7 @@ def launch() -> Response | tuple[str, int]:
         if checked.module_id and current_course().module(checked.module_id)
         else url_for("learning.home")
     )
-    session.clear()  # a fresh session at sign-in: nothing carried over
-    login_user(user)
+    sessions.begin(user)  # a fresh session, its clocks started: nothing carried over
     allow_framing_by(tuple(origins))
     frame = _signer(FRAME).dumps({"origins": origins, "next": destination})
     return redirect(url_for("lti.started", h=services.handoff_token(user), f=frame))
@@ -132,8 +132,7 @@ def open_window() -> Response | tuple[str, int]:
         user = services.redeem_handoff(request.args.get("h", ""))
     except services.LtiFailure as failure:
         return _problem(failure)
-    session.clear()
-    login_user(user)
+    sessions.begin(user)  # a fresh session, its clocks started: nothing carried over
     return _onward(user, frame["next"])
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, URLField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
@@ -19,6 +18,7 @@ from wtforms.validators import (
 from course.models import ORG_DEFAULTS
 from course.org import format_stages, parse_stages
 from course.records import rules
+from course.validation import CourseForm
 
 REGIONS = [
     SelectChoice("UK", "United Kingdom"),
@@ -32,7 +32,7 @@ def _whole(low: int, high: int, what: str) -> list[object]:
     return [NumberRange(low, high, f"Enter {what} from {low} to {high}.")]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(CourseForm):
     org_name = StringField(
         "Organisation name", validators=[DataRequired("Enter the organisation's name."), Length(max=200)]
     )
@@ -100,6 +100,12 @@ class SettingsForm(FlaskForm):
         validators=[Length(max=40)],
         description="Whole numbers of days, separated by commas; 0 is the day itself. Leave blank for "
         "30, 7, 0.",
+    )
+    privacy_notice = TextAreaField(
+        "Privacy notice",
+        validators=[Length(max=20000)],
+        description="Shown on the privacy page linked in every page's footer. Leave blank for the standard "
+        "notice. A blank line starts a new paragraph.",
     )
     submit = SubmitField("Save settings")
 

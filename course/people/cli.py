@@ -11,6 +11,7 @@ from course.audit import record
 from course.extensions import db
 from course.models import JobRole, Role
 from course.people.services import EmailTaken, create_user
+from course.validation import single_line_problem
 
 
 @click.command("create-admin")
@@ -28,6 +29,9 @@ def create_admin(email: str, name: str, password: str) -> None:
         ) from None
     if not name.strip():
         raise click.BadParameter("Enter the administrator's name.", param_hint="name")
+    problem = single_line_problem(email) or single_line_problem(name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="email or name")
     problem = password_problem(password, personal=(email, name))
     if problem:
         raise click.BadParameter(problem, param_hint="password")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from course.models import JobRole, Role, UnitKind, User
+from course.validation import CourseForm
 
 ACCESS = [
     SelectChoice(Role.LEARNER.value, "Learner"),
@@ -16,7 +16,7 @@ ACCESS = [
 ]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CourseForm):
     name = StringField(
         "Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)]
     )
@@ -82,7 +82,7 @@ class EditPersonForm(PersonForm):
 KINDS = [SelectChoice(kind.value, kind.value.capitalize()) for kind in UnitKind]
 
 
-class UnitForm(FlaskForm):
+class UnitForm(CourseForm):
     """Adding a unit, or renaming and moving one: its name, kind and the unit it sits in."""
 
     name = StringField("Unit name", validators=[DataRequired("Enter the unit's name."), Length(max=200)])

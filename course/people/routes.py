@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from course.accounts import services as accounts
 from course.extensions import db
 from course.models import OrgUnit, Role, User
 from course.paging import paginate
@@ -78,7 +79,18 @@ def edit_person(user_id: int) -> str | Response | tuple[str, int]:
             else:
                 flash(f"{person.name}'s details are saved.", "success")
                 return redirect(url_for("reporting.learner", user_id=person.id))
-    return render_template("admin/edit_person.html", form=form, person=person), 422 if form.errors else 200
+    return render_template(
+        "admin/edit_person.html", form=form, person=person, waiting=accounts.failing_addresses(person)
+    ), 422 if form.errors else 200
+
+
+@bp.post("/people/<int:user_id>/sign-in-failures/clear")
+@roles_required(Role.ADMIN)
+def clear_sign_in_failures(user_id: int) -> Response:
+    person = db.session.get(User, user_id) or abort(404)
+    accounts.clear_sign_in_failures(person, actor=current_user._get_current_object())
+    flash(f"{person.name} can try their password again now from every address.", "success")
+    return redirect(url_for("people.edit_person", user_id=person.id))
 
 
 @bp.post("/people/<int:user_id>/reset-link")

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import TypeVar
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from course.quizzes.rules import Drawn
+from course.validation import CourseForm
 
 F = TypeVar("F", bound="AnswersForm")
 RATINGS = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
 
-class AnswersForm(FlaskForm):
+class AnswersForm(CourseForm):
     """One field for each drawn question, named q-<question id>; the options are checked by
     course.quizzes.rules.read_answers, which knows the attempt's draw."""
 
@@ -41,7 +41,7 @@ def answers_form(drawn: tuple[Drawn, ...], base: type[F]) -> F:
     return form
 
 
-class ConfidenceForm(FlaskForm):
+class ConfidenceForm(CourseForm):
     rating = RadioField(
         "How confident are you?",
         choices=RATINGS,

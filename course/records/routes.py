@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from course import org
+from course.audit import exported
 from course.content import current_course
 from course.extensions import db, limiter
 from course.formatting import completion_state
@@ -52,6 +53,7 @@ def certificate(completion_id: int) -> Response:
     facts = services.certificate_facts(completion, current_user, current_course(), org.settings(), verify_url)
     pdf = render_certificate(facts)
     filename = f"certificate-{completion.certificate_code}.pdf"
+    exported(filename)
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

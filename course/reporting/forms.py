@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -12,9 +11,10 @@ from course.models import JobRole
 from course.progress.status import Status
 from course.reporting.services import LearnerQuery
 from course.security import bounded_int
+from course.validation import CourseForm
 
 
-class LearnerFilters(FlaskForm):
+class LearnerFilters(CourseForm):
     class Meta:
         csrf = False  # a search form: it reads, never writes
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
+
+from course.validation import CourseForm
 
 WHOLE_COURSE = ""
 
 
-class PackageForm(FlaskForm):
+class PackageForm(CourseForm):
     version = RadioField(
         "SCORM version",
         choices=[
@@ -27,5 +28,5 @@ class PackageForm(FlaskForm):
     submit = SubmitField("Create the package")
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(CourseForm):
     submit = SubmitField("Revoke")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from course.accounts import sessions
 from course.content import current_course
 from course.database import utcnow
 from course.extensions import db, limiter
@@ -89,7 +90,6 @@ def launch(key: str) -> Response:
     except rules.LaunchProblem as problem:
         return _plain(render_template("scorm/problem.html", problem=str(problem)), 400)
     user = services.sign_in(package, details)
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
-    login_user(user)
+    sessions.begin(user)  # a fresh session, its clocks started: nothing carried over
     services.start_session(package, details)
     return redirect(services.first_page(package, details))

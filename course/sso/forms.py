@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SubmitField
 
+from course.validation import CourseForm
 
-class SsoSettingsForm(FlaskForm):
+
+class SsoSettingsForm(CourseForm):
     password_off = BooleanField(
         "Turn off password sign-in for people with a linked account",
         description=(

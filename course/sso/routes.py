@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from course.accounts import sessions
 from course.extensions import db, limiter
 from course.models import OrgUnit, Role, User
 from course.security import login_limit, roles_required
@@ -48,8 +49,7 @@ def callback() -> Response | tuple[str, int]:
         user = services.sign_in(claims)
     except services.SsoFailure as failure:
         return _problem(failure)
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
-    login_user(user)
+    sessions.begin(user)  # a fresh session, its clocks started: nothing carried over
     services.remember_id_token(id_token)
     return redirect(url_for("learning.home"))
 

@@ -158,6 +158,7 @@ def page_paths(role: str, people: dict) -> list[str]:
         f"/modules/{MODULE}/quiz",
         "/account/password",
         "/accessibility",
+        "/privacy",
     ]
     staff = [
         "/admin/",
@@ -186,6 +187,7 @@ def page_paths(role: str, people: dict) -> list[str]:
             "/forgotten-password",
             "/support",
             "/accessibility",
+            "/privacy",
             "/verify/NOPE-NOPE-NOPE-NOPE",
             "/missing",
             "/scorm/launch/nope",

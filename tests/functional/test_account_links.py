@@ -48,12 +48,14 @@ def test_admin_invites_and_the_person_sets_a_password_once(app, admin, web, db):
 
     newcomer = app.test_client()
     path = link.removeprefix("http://localhost")
-    page = newcomer.get(path)
+    page = newcomer.get(path, follow_redirects=True)
     assert page.status_code == 200 and "Set up your account" in text(page)
+    assert page.request.path == "/invitation"  # the token is out of the address bar at once
     from tests.fixtures.app import csrf_token
 
     token = csrf_token(page)
-    done = newcomer.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token})
+    data = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token}
+    done = newcomer.post("/invitation", data=data)
     assert done.status_code == 302 and done.headers["Location"] == "/"
     assert "Hello Nia Newcomer" in text(newcomer.get("/"))
 
@@ -117,7 +119,8 @@ def test_invite_link_is_not_a_reset_link(app, client, make_user):
 
 def test_mismatched_and_weak_passwords_are_explained(app, web, make_user):
     user = make_user("weak@example.org", password=None)
-    path = f"/invitation/{make_token(app, user)}"
+    web.get(f"/invitation/{make_token(app, user)}")
+    path = "/invitation"
     mismatch = web.submit(path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"})
     assert "The two passwords do not match" in text(mismatch)
     weak = web.submit(path, {"password": "password1234", "confirm": "password1234"})
@@ -131,7 +134,7 @@ def test_a_new_link_replaces_the_old_one(app, client, make_user):
     first = make_token(app, user, services.RESET)
     second = make_token(app, user, services.RESET)
     assert client.get(f"/reset/{first}").status_code == 410
-    assert client.get(f"/reset/{second}").status_code == 200
+    assert client.get(f"/reset/{second}").status_code == 303
 
 
 def test_only_the_hash_of_a_token_is_stored(app, make_user, db):
@@ -153,7 +156,8 @@ def test_admin_reset_link_sets_a_new_password_and_ends_sessions(app, admin, web,
     start = page.index("http://localhost/reset/")
     path = page[start : page.index("<", start)].removeprefix("http://localhost")
     resetter = Web(app.test_client())
-    done = resetter.submit(path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    resetter.get(path)
+    done = resetter.submit("/reset", {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 302
     assert signed_in.get("/").status_code == 302  # the old session ended
     assert Web(app.test_client()).login("forgot@example.org", NEW_PASSWORD).status_code == 302
@@ -195,3 +199,29 @@ class TestChangePassword:
         assert response.status_code == 302
         assert web.get("/").status_code == 200
         assert other.get("/").status_code == 302
+
+
+def test_the_link_is_swapped_for_a_short_lived_session_value(app, client, make_user):
+    user = make_user("swap@example.org", password=None)
+    token = make_token(app, user)
+    opened = client.get(f"/invitation/{token}")
+    assert opened.status_code == 303 and opened.headers["Location"] == "/invitation"
+    assert token not in opened.headers["Location"]
+    with client.session_transaction() as session:
+        held = session["account_link"]
+        assert token not in str(held) and held["purpose"] == services.INVITE
+        session["account_link"] = {**held, "until": utcnow().timestamp() - 1}  # as if 15 minutes passed
+    late = client.get("/invitation")
+    assert late.status_code == 410 and "timed out" in text(late)
+
+
+def test_the_form_without_its_link_says_what_to_do(client):
+    for path in ("/invitation", "/reset"):
+        response = client.get(path)
+        assert response.status_code == 410 and "Open the link from your message again" in text(response)
+
+
+def test_an_invitation_held_in_the_session_does_not_open_the_reset_form(app, client, make_user):
+    user = make_user("purpose2@example.org", password=None)
+    client.get(f"/invitation/{make_token(app, user)}")
+    assert client.get("/reset").status_code == 410

@@ -52,7 +52,9 @@ def test_the_demo_is_the_same_every_time(app, runner, db):
     runner.invoke(args=["seed-demo"])
     first = snapshot()
     database.session.remove()
-    empty_database(database.engine)  # records are never deleted: the database starts again from empty
+    empty_database(
+        database.engine, app.config["DATABASE_URL"]
+    )  # records are never deleted: the database starts again from empty
     assert db.scalar(select(func.count()).select_from(User)) == 0
     runner.invoke(args=["seed-demo"])
     db.expire_all()

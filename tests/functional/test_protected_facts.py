@@ -87,6 +87,22 @@ def test_an_update_that_matches_no_row_is_not_an_error(facts, db):
     db.commit()
 
 
+def test_only_blanking_an_audit_events_address_is_let_through(db):
+    db.add(AuditEvent(action="test.event", subject="user:1", details={"a": 1}, ip="192.0.2.7"))
+    db.commit()
+    db.execute(text("UPDATE audit_events SET ip = ''"))  # the retention purge
+    db.commit()
+    assert db.scalar(select(AuditEvent.ip)) == ""
+    for change in (
+        "UPDATE audit_events SET ip = '198.51.100.1'",  # an address put back or made up
+        "UPDATE audit_events SET ip = '', action = 'other'",  # a purge that changes anything else
+        "UPDATE audit_events SET ip = '', details = '{}'",
+    ):
+        with pytest.raises(IntegrityError, match=REFUSED["audit_events"]):
+            db.execute(text(change))
+        db.rollback()
+
+
 def test_removing_what_the_facts_hang_on_is_refused(facts, make_user, db):
     _, attempt = facts
     with pytest.raises(IntegrityError, match=REFUSED["attempt_answers"]):

@@ -109,7 +109,11 @@ def test_first_sign_in_links_by_verified_email_and_the_second_reuses_the_link(cl
     assert response.status_code == 302
     assert "Hello Alex Teacher" in client.get("/").get_data(as_text=True)
     assert count(db, SsoLink) == 1
-    assert actions(db) == ["sso.linked", "sso.signed_in", "sso.signed_in"]
+    assert [a for a in actions(db) if a.startswith("sso.")] == [
+        "sso.linked",
+        "sso.signed_in",
+        "sso.signed_in",
+    ]
 
 
 def _token(client, url="/"):

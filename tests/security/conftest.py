@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
 from course.accounts import services as accounts
+from course.accounts.sessions import stamp
 from course.database import utcnow
 from course.extensions import db as database
 from course.models import (
@@ -62,6 +63,7 @@ class World:
             with client.session_transaction() as session:
                 session["_user_id"] = self.people[visitor].get_id()
                 session["_fresh"] = True
+                stamp(session)
         return client
 
 

@@ -2,14 +2,15 @@
 
 A test compares this table with the app's URL map, so a route added later without a row fails the suite.
 Outcomes: OK (served: a page, a form error or a redirect onward), LOGIN (sent to sign in), DENY (403),
-HIDE (404: another person's thing, or outside a manager's units, answered as if it did not exist).
+HIDE (404: another person's thing, or outside a manager's units, answered as if it did not exist),
+GONE (410: a set-a-password form opened without its link, which is the same for everyone).
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-OK, LOGIN, DENY, HIDE = "ok", "sign-in", "403", "404"
+OK, LOGIN, DENY, HIDE, GONE = "ok", "sign-in", "403", "404", "410"
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -38,13 +39,18 @@ ROUTES = [
     Route("auth.change_password", "GET", "/account/password",                  LOGIN, OK,    OK,    OK,    OK),
     Route("auth.change_password", "POST", "/account/password",                 LOGIN, OK,    OK,    OK,    OK),
     Route("auth.accept_invitation", "GET", "/invitation/{invite}",             OK,    OK,    OK,    OK,    OK),
-    Route("auth.accept_invitation", "POST", "/invitation/{invite}",            OK,    OK,    OK,    OK,    OK),
+    Route("auth.set_up_account", "GET", "/invitation",                         GONE,  GONE,  GONE,  GONE,  GONE),
+    Route("auth.set_up_account", "POST", "/invitation",                        GONE,  GONE,  GONE,  GONE,  GONE),
     Route("auth.reset_password", "GET", "/reset/{reset}",                      OK,    OK,    OK,    OK,    OK),
-    Route("auth.reset_password", "POST", "/reset/{reset}",                     OK,    OK,    OK,    OK,    OK),
+    Route("auth.choose_password", "GET", "/reset",                             GONE,  GONE,  GONE,  GONE,  GONE),
+    Route("auth.choose_password", "POST", "/reset",                            GONE,  GONE,  GONE,  GONE,  GONE),
     Route("invitations.forgotten_password", "GET", "/forgotten-password",       OK,    OK,    OK,    OK,    OK),
     Route("invitations.forgotten_password", "POST", "/forgotten-password",      OK,    OK,    OK,    OK,    OK),
     Route("learning.support",   "GET",  "/support",                            OK,    OK,    OK,    OK,    OK),
     Route("learning.accessibility", "GET", "/accessibility",                   OK,    OK,    OK,    OK,    OK),
+    Route("privacy.notice",     "GET",  "/privacy",                            OK,    OK,    OK,    OK,    OK),
+    Route("privacy.my_data_json", "GET", "/account/my-data.json",              LOGIN, OK,    OK,    OK,    OK),
+    Route("privacy.my_data_csv", "GET", "/account/my-data.csv",                LOGIN, OK,    OK,    OK,    OK),
     Route("records.verify",     "GET",  "/verify/{code}",                      OK,    OK,    OK,    OK,    OK),
     Route("learning.home",      "GET",  "/",                                   LOGIN, OK,    OK,    OK,    OK),
     Route("learning.content_note", "GET", "/content-note",                     LOGIN, OK,    OK,    OK,    OK),
@@ -94,6 +100,9 @@ ROUTES = [
     Route("people.retire_unit", "POST", "/admin/units/{school}/retire",        LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.restore_unit", "POST", "/admin/units/{school}/restore",      LOGIN, DENY,  DENY,  DENY,  OK),
     Route("people.delete_unit", "POST", "/admin/units/{school}/delete",        LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("privacy.erase",       "GET",  "/admin/people/{learner}/erase",       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("privacy.erase",       "POST", "/admin/people/{learner}/erase",       LOGIN, DENY,  DENY,  DENY,  OK),
+    Route("people.clear_sign_in_failures", "POST", "/admin/people/{learner}/sign-in-failures/clear", LOGIN, DENY, DENY, DENY, OK),
     Route("assignments.assignments",  "GET",  "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.assignments",  "POST", "/admin/assignments",                  LOGIN, DENY,  DENY,  DENY,  OK),
     Route("assignments.delete_assignment", "POST", "/admin/assignments/{assignment}/delete", LOGIN, DENY, DENY, DENY, OK),
@@ -138,8 +147,8 @@ ROUTES = [
 # What a state-changing request sends besides its CSRF token: enough for the view to do its work.
 FORM_DATA: dict[str, dict[str, Any]] = {
     "auth.login": {"email": "nobody@example.org", "password": "not the right password"},
-    "auth.accept_invitation": {"password": "one thing", "confirm": "another"},
-    "auth.reset_password": {"password": "one thing", "confirm": "another"},
+    "auth.set_up_account": {"password": "one thing", "confirm": "another"},
+    "auth.choose_password": {"password": "one thing", "confirm": "another"},
     "invitations.forgotten_password": {"email": "nobody@example.org"},
     "learning.choose": {"response": "not-a-response"},
     "scorm.packages": {"version": "7", "module": "", "unit": "0"},
@@ -148,6 +157,7 @@ FORM_DATA: dict[str, dict[str, Any]] = {
     "imports.confirm_import": {"upload": "no-such-upload"},
     "people.units": {"name": "New ward", "kind": "department", "parent": "0"},
     "records.revoke": {"reason": "Recorded in error"},
+    "privacy.erase": {"confirm": "y"},
 }
 
 

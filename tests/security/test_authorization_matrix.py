@@ -4,7 +4,7 @@ import pytest
 
 from tests.security import figures
 from tests.security.conftest import VISITORS, token
-from tests.security.routes import DENY, FORM_DATA, HIDE, LOGIN, OK, ROUTES, url_rules
+from tests.security.routes import DENY, FORM_DATA, GONE, HIDE, LOGIN, OK, ROUTES, url_rules
 
 
 def outcome(response):
@@ -14,7 +14,7 @@ def outcome(response):
         return LOGIN
     if status in (200, 422) or 300 <= status < 400:
         return OK
-    return {403: DENY, 404: HIDE}.get(status, f"status {status}")
+    return {403: DENY, 404: HIDE, 410: GONE}.get(status, f"status {status}")
 
 
 def request(world, visitor, route):

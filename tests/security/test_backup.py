@@ -60,6 +60,7 @@ def test_backup_then_restore_gives_back_identical_records(sqlite_app, tmp_path):
     made = runner.invoke(args=["backup", str(backup)])
     assert made.exit_code == 0, made.output
     assert "Backed up" in made.output and "5 people, 1 completion records, 1 quiz attempts" in made.output
+    assert backup.stat().st_mode & 0o777 == 0o600  # everyone's records: readable by its owner only
     with sqlite3.connect(backup) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # one file, nothing beside it
@@ -88,6 +89,10 @@ def test_backup_then_restore_gives_back_identical_records(sqlite_app, tmp_path):
     restored = runner.invoke(args=["restore", str(backup), "--yes"])
     assert restored.exit_code == 0, restored.output
     after = everything(sqlite_app)
+    kept = len(before["audit_events"])
+    (restore_event,) = after["audit_events"][kept:]  # the restore is audited in the restored records
+    assert restore_event.action == "database.restored" and restore_event.details["rows"]["users"] == 5
+    after["audit_events"] = after["audit_events"][:kept]
     assert after == before
     figures.note(
         "backup then restore (sqlite)",

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
+from course.accounts.sessions import stamp
 from course.extensions import db as database
 from course.imports.services import (
     ImportFailed,
@@ -136,6 +137,7 @@ def learners_with_sessions(app):
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = session_id, True
+            stamp(session)
         csrf = token(client)
         found.append((user_id, csrf, f"session={client.get_cookie('session').value}"))
     return found
