@@ -180,7 +180,9 @@ async def _rush(
 ) -> Tally:
     rng = random.Random(seed)  # noqa: S311  (arrival times, the same for the same seed)
     tally = Tally()
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    # A new connection for each request: gunicorn closes idle keep-alive connections after 2 s, and a
+    # request sent on one just as it closes fails for a reason no browser would show.
+    connector = aiohttp.TCPConnector(limit=0, force_close=True)
     try:
         await asyncio.gather(
             *(

@@ -71,15 +71,20 @@ def due_completion(user: User, today: date) -> CourseCompletion | None:
     """The record whose follow-up check the learner may take now, or None."""
     if not enabled():
         return None
+    # The learner's summary (kept by the database's triggers) holds when the latest valid record was
+    # completed: most learners on most days need no query to know that no check is due.
+    latest = user.record_completed_at
+    if latest is None or not rules.follow_up_due(latest.date(), today, days()):
+        return None
+    taken = exists().where(FollowUp.completion_id == CourseCompletion.id, FollowUp.submitted_at.is_not(None))
     completion = db.session.scalar(
-        select(CourseCompletion).where(CourseCompletion.user_id == user.id, _latest_valid()).limit(1)
+        select(CourseCompletion)
+        .where(CourseCompletion.user_id == user.id, _latest_valid(), ~taken)
+        .limit(1)
     )
     if completion is None or not rules.follow_up_due(completion.completed_at.date(), today, days()):
         return None
-    taken = db.session.scalar(
-        select(FollowUp.id).where(FollowUp.completion_id == completion.id, FollowUp.submitted_at.is_not(None))
-    )
-    return None if taken else completion
+    return completion
 
 
 def seen_questions(user: User) -> set[str]:
