@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from flask import Flask
+from flask import Flask, request, url_for
 
 from course import org
 from course.database import utcnow
@@ -25,7 +26,24 @@ def local_date(value: datetime | date | None) -> str:
     return value.strftime("%-d %B %Y")
 
 
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """url_for in templates, remembered for the addresses that never change while the app runs: a named
+    endpoint without values (the site's links) or a static file, under this request's root path. Every
+    page builds a dozen of them; anything with other values is built each time."""
+    if endpoint.startswith(".") or (values and (endpoint != "static" or set(values) != {"filename"})):
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint, values.get("filename"))
+    found = _URLS.get(key)
+    if found is None:
+        found = _URLS[key] = url_for(endpoint, **values)
+    return found
+
+
+_URLS: dict[tuple[str, str, str | None], str] = {}
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(cached_url_for, "url_for")
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_global(utcnow, "now")
