@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, and_, case, cast, exists, func, select
+from sqlalchemy import Integer, and_, bindparam, case, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course import org
@@ -67,6 +67,19 @@ def _latest_valid() -> Any:
     return and_(~newer, ~revoked)
 
 
+# The learner's latest valid record when its follow-up check has not been taken: built once (the home
+# page asks on every visit, and building a statement costs more than running it).
+_UNCHECKED_LATEST = (
+    select(CourseCompletion)
+    .where(
+        CourseCompletion.user_id == bindparam("user_id"),
+        _latest_valid(),
+        ~exists().where(FollowUp.completion_id == CourseCompletion.id, FollowUp.submitted_at.is_not(None)),
+    )
+    .limit(1)
+)
+
+
 def due_completion(user: User, today: date) -> CourseCompletion | None:
     """The record whose follow-up check the learner may take now, or None."""
     if not enabled():
@@ -76,12 +89,7 @@ def due_completion(user: User, today: date) -> CourseCompletion | None:
     latest = user.record_completed_at
     if latest is None or not rules.follow_up_due(latest.date(), today, days()):
         return None
-    taken = exists().where(FollowUp.completion_id == CourseCompletion.id, FollowUp.submitted_at.is_not(None))
-    completion = db.session.scalar(
-        select(CourseCompletion)
-        .where(CourseCompletion.user_id == user.id, _latest_valid(), ~taken)
-        .limit(1)
-    )
+    completion = db.session.scalar(_UNCHECKED_LATEST, {"user_id": user.id})
     if completion is None or not rules.follow_up_due(completion.completed_at.date(), today, days()):
         return None
     return completion
