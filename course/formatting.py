@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 
 from course import org
 from course.database import utcnow
@@ -32,14 +32,15 @@ def cached_url_for(endpoint: str, **values: Any) -> str:
     page builds a dozen of them; anything with other values is built each time."""
     if endpoint.startswith(".") or (values and (endpoint != "static" or set(values) != {"filename"})):
         return url_for(endpoint, **values)
+    remembered: dict[tuple[str, str, str | None], str] = current_app.extensions.setdefault(LINKS, {})
     key = (request.script_root, endpoint, values.get("filename"))
-    found = _URLS.get(key)
+    found = remembered.get(key)
     if found is None:
-        found = _URLS[key] = url_for(endpoint, **values)
+        found = remembered[key] = url_for(endpoint, **values)
     return found
 
 
-_URLS: dict[tuple[str, str, str | None], str] = {}
+LINKS = "course.links"  # the app's remembered links, in app.extensions
 
 
 def init_app(app: Flask) -> None:
