@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from bench.history import Learner, Row, pick_profile
 from course.content import current_course
@@ -91,6 +91,18 @@ def build_organisation(units: int, today: date, password_hash: str, seed: int = 
         top_id=top.id,
         site_ids=tuple(s.id for s in sites),
         department_ids=tuple(d.id for d in departments),
+    )
+
+
+def existing_organisation() -> Organisation:
+    """The organisation a previous run built, read back from its units."""
+    units = db.session.execute(select(OrgUnit.id, OrgUnit.kind).order_by(OrgUnit.id)).all()
+    if not units:
+        raise SystemExit("there is no benchmark database to reuse; run without --reuse first")
+    return Organisation(
+        top_id=next(i for i, kind in units if kind == UnitKind.ORGANISATION),
+        site_ids=tuple(i for i, kind in units if kind == UnitKind.SITE),
+        department_ids=tuple(i for i, kind in units if kind == UnitKind.DEPARTMENT),
     )
 
 

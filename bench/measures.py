@@ -43,12 +43,14 @@ def time_item_analysis(module_id: str, runs: int = 5) -> dict[str, Any]:
 
 
 def people_file(folder: Path, count: int, seed: int = 2) -> Path:
-    """A CSV file of `count` new people in the organisation's units (inside an app context)."""
+    """A CSV file of `count` new people in the organisation's units (inside an app context); their
+    addresses differ from run to run, as with --reuse the last run's people are already there."""
     rng = random.Random(seed)  # noqa: S311  (synthetic data, the same for the same seed)
     paths = list(
         unit_paths(db.session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.path)).tuples()).values()
     )
     roles, weights = zip(*JOB_ROLES, strict=True)
+    run = int(time.time())  # one run's mark in the addresses
     target = folder / "people.csv"
     with target.open("w", newline="", encoding="utf-8") as output:
         writer = csv.writer(output)
@@ -56,7 +58,7 @@ def people_file(folder: Path, count: int, seed: int = 2) -> Path:
         for n in range(count):
             role = rng.choices(roles, weights)[0]
             writer.writerow(
-                [f"imported{n:06d}@example.org", f"Imported Person {n}", role.value, rng.choice(paths)]
+                [f"imported{run}.{n:06d}@example.org", f"Imported Person {n}", role.value, rng.choice(paths)]
             )
     return target
 

@@ -19,6 +19,7 @@ ANALYSIS_ATTEMPTS = 10_000
 IMPORT_SECONDS = 60
 EXPORT_MB = 50
 EXPORT_ROWS = 100_000
+RUSH_P95_MS = 2000  # every step of the rush
 
 
 def machine() -> dict[str, Any]:
@@ -35,10 +36,59 @@ def machine() -> dict[str, Any]:
     }
 
 
+def rush_targets(rushed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rush's targets: no errors, every learner's attempt graded once, every step's p95 < 2 s."""
+    errors = sum(s["errors"] for s in rushed["steps"])
+    slowest = max(rushed["steps"], key=lambda s: s["p95_ms"])
+    n = rushed["learners"]
+    return [
+        _target(f"rush of {n}: no errors", f"{errors} errors", errors == 0),
+        _target(
+            f"rush of {n}: every attempt graded once",
+            f"{rushed['graded']:,} graded for {rushed['learners_graded']:,} learners, "
+            f"{rushed['graded_twice']} twice",
+            rushed["learners_graded"] == n and rushed["graded_twice"] == 0,
+        ),
+        _target(
+            f"rush of {n}: p95 of every step < {RUSH_P95_MS / 1000:g} s",
+            f"slowest p95: {slowest['step']}, {slowest['p95_ms']:.0f} ms",
+            slowest["p95_ms"] < RUSH_P95_MS,
+        ),
+    ]
+
+
+def rush_markdown(rushed: dict[str, Any], workers: dict[str, Any]) -> str:
+    """The rush's table: latency per step, errors, attempts graded, the client's CPU."""
+    lines = [
+        f"Rush: {rushed['learners']} learners arriving within {rushed['window_s']:g} s "
+        f"({rushed['pause_s']:g} s on the quiz page), gunicorn with {workers['count']} {workers['class']} "
+        f"workers ({workers['threads']} threads each); all done in {rushed['seconds']:.1f} s. "
+        f"The client used {rushed['client_cpu_s']:.1f} s of CPU "
+        f"({rushed['client_cpu_share']:.0%} of one core), the server's workers "
+        f"{rushed['server_cpu_s']:.1f} s ({rushed['server_cpu_s'] * 1000 / rushed['learners']:.0f} ms "
+        "a learner).",
+        "",
+        "| Step | Requests | p50 ms | p95 ms | max ms | Errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {s['step']} | {s['requests']} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} | {s['max_ms']:.0f} "
+        f"| {s['errors']} |"
+        for s in rushed["steps"]
+    ]
+    lines += [
+        "",
+        f"{rushed['finished']} of {rushed['learners']} learners finished; the database holds "
+        f"{rushed['graded']:,} graded attempts of theirs ({rushed['graded_twice']} learners graded twice).",
+    ]
+    lines += [f"- {problem}" for problem in rushed["problems"]]
+    return "\n".join(lines) + "\n"
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target with what was measured and whether it is met (None: not measured at its size)."""
     by_name = {e["name"]: e for e in results["endpoints"]}
-    found = []
+    found = rush_targets(results["rush"]) if results["rush"] else []
     for name in ("learner home", "section page", "quiz submit"):
         ratio = by_name[name]["ratio_to_floor"]
         found.append(
@@ -93,17 +143,22 @@ def _target(target: str, measured: str, met: bool | None) -> dict[str, Any]:
 
 
 def markdown(results: dict[str, Any]) -> str:
-    m, load = results["machine"], results["load"]
+    m, load, w = results["machine"], results["load"], results["workers"]
     lines = [
         f"## {results['database']}, {results['learners']:,} learners in {results['units']} units",
         "",
         f"`{results['command']}` on {results['when']}: {m['nproc']} CPUs ({m['cpu']}), "
         f"{m['memory_gib']} GiB, {m['system']}, Python {m['python']}, load average "
         f"{m['load_average_before']} at the start; gunicorn with "
-        f"{results['workers']} sync workers; wrk with {load['threads']} threads and {load['connections']} "
+        f"{w['count']} {w['class']} workers ({w['threads']} threads each); "
+        f"wrk with {load['threads']} threads and {load['connections']} "
         f"connections for {load['seconds']} s per endpoint. "
         "Floor: `GET /healthz` (one trivial SQL statement).",
         "",
+    ]
+    if results["rush"]:
+        lines += [rush_markdown(results["rush"], w)]
+    lines += [
         "| Endpoint | Request | Requests/s | p50 ms | p95 ms | p99 ms | × floor | Errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -10,7 +11,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -65,14 +68,60 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Workers:
+    """gunicorn's workers; None: as the project's gunicorn.conf.py sets them (as in production)."""
+
+    count: int | None = None
+    worker_class: str | None = None
+    threads: int | None = None
+
+    def options(self) -> list[str]:
+        given = (
+            ("--workers", self.count),
+            ("--worker-class", self.worker_class),
+            ("--threads", self.threads),
+        )
+        return [part for option, value in given if value is not None for part in (option, str(value))]
+
+
+def describe(workers: Workers) -> dict[str, Any]:
+    """The workers the server runs: the options given, else gunicorn.conf.py's settings."""
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return {
+        "count": workers.count or conf.get("workers", 1),
+        "class": workers.worker_class or conf.get("worker_class", "sync"),
+        "threads": workers.threads or conf.get("threads", 1),
+    }
+
+
+@dataclass(frozen=True)
+class Served:
+    base: str  # the base URL
+    pid: int  # gunicorn's master process
+
+    def cpu_s(self) -> float:
+        """CPU seconds used so far by the workers now running (user and system): what the requests
+        cost, whatever else the machine is doing."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for child in Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split():
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of stat
+        return total / ticks
+
+
 @contextmanager
-def gunicorn(url: str, workers: int, log: Path) -> Iterator[str]:
-    """Serve the app with `workers` sync workers; yields the base URL and stops the server afterwards."""
+def gunicorn(url: str, workers: Workers, log: Path) -> Iterator[Served]:
+    """Serve the app with the project's gunicorn.conf.py (and `workers` where given); yields the server
+    and stops it afterwards."""
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
-        "--workers",
-        str(workers),
+        *workers.options(),
         "--bind",
         f"127.0.0.1:{port}",
         "--no-control-socket",
@@ -87,7 +136,7 @@ def gunicorn(url: str, workers: int, log: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, server)
-        yield base
+        yield Served(base, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)

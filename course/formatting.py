@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request, url_for
 
 from course import org
 from course.database import utcnow
@@ -40,7 +41,25 @@ def completion_state(completion: CourseCompletion, today: date | None = None) ->
     )
 
 
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """url_for in templates, remembered for the addresses that never change while the app runs: a named
+    endpoint without values (the site's links) or a static file, under this request's root path. Every
+    page builds a dozen of them; anything with other values is built each time."""
+    if endpoint.startswith(".") or (values and (endpoint != "static" or set(values) != {"filename"})):
+        return url_for(endpoint, **values)
+    remembered: dict[tuple[str, str, str | None], str] = current_app.extensions.setdefault(LINKS, {})
+    key = (request.script_root, endpoint, values.get("filename"))
+    found = remembered.get(key)
+    if found is None:
+        found = remembered[key] = url_for(endpoint, **values)
+    return found
+
+
+LINKS = "course.links"  # the app's remembered links, in app.extensions
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(cached_url_for, "url_for")
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(minutes)

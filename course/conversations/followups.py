@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, and_, case, cast, exists, func, select
+from sqlalchemy import Integer, and_, bindparam, case, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from course import org
@@ -67,19 +67,32 @@ def _latest_valid() -> Any:
     return and_(~newer, ~revoked)
 
 
+# The learner's latest valid record when its follow-up check has not been taken: built once (the home
+# page asks on every visit, and building a statement costs more than running it).
+_UNCHECKED_LATEST = (
+    select(CourseCompletion)
+    .where(
+        CourseCompletion.user_id == bindparam("user_id"),
+        _latest_valid(),
+        ~exists().where(FollowUp.completion_id == CourseCompletion.id, FollowUp.submitted_at.is_not(None)),
+    )
+    .limit(1)
+)
+
+
 def due_completion(user: User, today: date) -> CourseCompletion | None:
     """The record whose follow-up check the learner may take now, or None."""
     if not enabled():
         return None
-    completion = db.session.scalar(
-        select(CourseCompletion).where(CourseCompletion.user_id == user.id, _latest_valid()).limit(1)
-    )
+    # The learner's summary (kept by the database's triggers) holds when the latest valid record was
+    # completed: most learners on most days need no query to know that no check is due.
+    latest = user.record_completed_at
+    if latest is None or not rules.follow_up_due(latest.date(), today, days()):
+        return None
+    completion = db.session.scalar(_UNCHECKED_LATEST, {"user_id": user.id})
     if completion is None or not rules.follow_up_due(completion.completed_at.date(), today, days()):
         return None
-    taken = db.session.scalar(
-        select(FollowUp.id).where(FollowUp.completion_id == completion.id, FollowUp.submitted_at.is_not(None))
-    )
-    return None if taken else completion
+    return completion
 
 
 def seen_questions(user: User) -> set[str]:

@@ -83,3 +83,16 @@ def test_manager_pages_run_as_many_statements_at_1000_learners_as_at_10(app, gro
     at_10 = counts(app, web, STAFF_PAGES)
     grow(1000)
     assert counts(app, web, STAFF_PAGES) == at_10
+
+
+def test_the_home_page_asks_about_follow_up_checks_only_when_the_summary_says_one_may_be_due(
+    app, make_user, web
+):
+    """The learner summary on the user row tells the home page that no record, so no follow-up check,
+    is due; with a record old enough, one statement finds the check (see test_follow_ups for answers)."""
+    make_user("fresh@example.org", job_role=JobRole.NURSE)
+    web.login("fresh@example.org")
+    web.get("/")
+    with statements(app) as seen:
+        assert web.get("/").status_code == 200
+    assert not [s for s, _ in seen if "follow_ups" in s]
