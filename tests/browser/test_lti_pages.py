@@ -8,9 +8,10 @@ import pytest
 import requests
 from playwright.sync_api import Browser, expect
 
-from course.lti import routes, services
+from course.lti import routes
 from course.models import Role
 from tests.factories import PASSWORD
+from tests.fixtures.lti import register
 from tests.partners.lti_platform import Platform
 
 NARROW = {"width": 320, "height": 640}
@@ -33,18 +34,7 @@ def check(axe):
 @pytest.fixture
 def platform(app, live_server):
     platform = Platform(tool_base=live_server).start()
-    with app.app_context():
-        services.register(
-            services.NewRegistration(
-                issuer=platform.issuer,
-                client_id=platform.client_id,
-                deployment_id=platform.deployment_id,
-                auth_login_url=platform.auth_login_url,
-                auth_token_url=platform.auth_token_url,
-                keyset_url=platform.keyset_url,
-                unit_id=None,
-            )
-        )
+    register(app, platform)
     platform.tool_keys = requests.get(f"{live_server}/lti/jwks", timeout=10).json()
     yield platform
     platform.stop()

@@ -20,6 +20,7 @@ from course.models import (
     User,
 )
 from course.outbox.services import deliver
+from tests.fixtures.lti import register
 from tests.partners.lti_platform import path_of
 
 
@@ -391,18 +392,7 @@ def test_simultaneous_posts_of_one_launch_sign_in_once(app, db, live_server):
 
     platform = Platform(tool_base=live_server).start()
     try:
-        with app.app_context():
-            services.register(
-                services.NewRegistration(
-                    issuer=platform.issuer,
-                    client_id=platform.client_id,
-                    deployment_id=platform.deployment_id,
-                    auth_login_url=platform.auth_login_url,
-                    auth_token_url=platform.auth_token_url,
-                    keyset_url=platform.keyset_url,
-                    unit_id=None,
-                )
-            )
+        register(app, platform)
         started = requests.get(platform.login_url("alice"), allow_redirects=False, timeout=10)
         answer = requests.get(started.headers["Location"], timeout=10)
         form = read_launch_form(answer.text)
