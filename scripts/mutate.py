@@ -34,10 +34,18 @@ AGREEMENT = "tests/functional/test_status_agreement.py"
 # Each file and the tests that cover it, fastest first (-x stops at the first failure).
 TARGETS: dict[str, tuple[str, ...]] = {
     "course/progress/status.py": (*STATUS_TESTS, AGREEMENT),
-    "course/reporting/queries.py": (AGREEMENT,),
-    "course/reporting/rules.py": ("tests/unit/test_report_summary.py", AGREEMENT),
-    "course/quizzes/rules.py": ("tests/unit/test_grading.py", "tests/unit/test_point_biserial.py"),
-    "course/imports/rules.py": ("tests/unit/test_import_parsing.py",),
+    "course/reporting/queries.py": (AGREEMENT, "tests/functional/test_relative_due_dates.py"),
+    "course/reporting/rules.py": (
+        "tests/unit/test_report_summary.py",
+        "tests/unit/test_rollout_rules.py",
+        AGREEMENT,
+    ),
+    "course/quizzes/rules.py": (
+        "tests/unit/test_grading.py",
+        "tests/unit/test_point_biserial.py",
+        "tests/unit/test_retake_rules.py",
+    ),
+    "course/imports/rules.py": ("tests/unit/test_import_parsing.py", "tests/unit/test_rollout_rules.py"),
 }
 # The property test's generated examples per run: its every-boundary test already meets each boundary.
 ENVIRONMENT = {"STATUS_EXAMPLES": "10"}
