@@ -106,7 +106,7 @@ def test_assigning_within_days_of_starting_on_the_page(app, web, make_user, db, 
     assert neither.status_code == 422 and "number of days from starting" in neither.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["unit", "parent unit", "job role", "person"])
+@pytest.mark.parametrize("target", ["unit", "parent unit", "unit and parent unit", "job role", "person"])
 def test_of_several_relative_assignments_the_fewest_days_win(app, db, org_unit, make_user, target):
     """Two assignments to the same people, within 40 and within 10 days of starting: the 10 days count
     (a learner 20 days in is overdue), in SQL and in the learner's own due date."""
@@ -115,12 +115,13 @@ def test_of_several_relative_assignments_the_fewest_days_win(app, db, org_unit, 
     person = make_user("late@example.org", unit=school)
     person.started_on = factories.today() - timedelta(days=20)
     where = {
-        "unit": {"unit_id": school.id},
-        "parent unit": {"unit_id": trust.id},
-        "job role": {"job_role": person.job_role},
-        "person": {"user_id": person.id},
+        "unit": ({"unit_id": school.id}, {"unit_id": school.id}),
+        "parent unit": ({"unit_id": trust.id}, {"unit_id": trust.id}),
+        "unit and parent unit": ({"unit_id": trust.id}, {"unit_id": school.id}),
+        "job role": ({"job_role": person.job_role}, {"job_role": person.job_role}),
+        "person": ({"user_id": person.id}, {"user_id": person.id}),
     }[target]
-    db.add_all([Assignment(within_days=40, **where), Assignment(within_days=10, **where)])
+    db.add_all([Assignment(within_days=40, **where[0]), Assignment(within_days=10, **where[1])])
     db.commit()
     row = sql_rows(app)["late@example.org"]
     due = factories.today() - timedelta(days=10)
