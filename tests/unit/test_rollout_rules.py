@@ -4,7 +4,10 @@ import pytest
 
 from course.imports.reading import delimiter_of
 from course.imports.rules import (
+    PATH_MAX,
+    STAFF_NUMBER_MAX,
     BadCell,
+    describe_changes,
     kind_at_depth,
     parse_staff_number,
     parse_start_date,
@@ -84,3 +87,32 @@ def test_every_step_is_done_only_by_its_own_fact():
     ]:
         undone = [index for index, found in enumerate(setup_steps(facts(**change))) if not found.done]
         assert step in undone and len(undone) == (2 if change == {"staff": 0} else 1), change
+
+
+def test_a_staff_number_may_have_40_characters_and_no_more():
+    assert parse_staff_number("E" * STAFF_NUMBER_MAX) == "E" * STAFF_NUMBER_MAX
+    with pytest.raises(BadCell, match="Shorten it to 40 or fewer"):
+        parse_staff_number("E" * (STAFF_NUMBER_MAX + 1))
+    assert parse_staff_number("") is None
+
+
+def test_a_unit_to_create_may_have_a_path_of_400_characters_and_no_more():
+    longest = "A" * (PATH_MAX - 4) + " / B"  # exactly PATH_MAX characters as a path key
+    assert len(path_key(longest)) == PATH_MAX == 400
+    assert parse_unit(longest, {}, create=True) == path_key(longest)
+    with pytest.raises(BadCell, match="there is no unit"):
+        parse_unit("A" + longest, {}, create=True)
+
+
+def test_the_top_unit_of_a_new_path_is_created_too():
+    assert units_to_create([path_key("Trust / School")], []) == ("trust", "trust / school")
+
+
+def test_a_staff_number_change_names_both_numbers_or_none():
+    changes = {"staff_number": {"from": None, "to": "E1"}, "started_on": {"from": None, "to": None}}
+    assert describe_changes(changes, {}) == ("staff number: none → E1", "started on: none → none")
+
+
+def test_units_at_the_same_depth_are_created_in_the_order_of_their_names():
+    names = [f"unit {n:02d}" for n in range(20)]
+    assert units_to_create(list(reversed(names)), []) == tuple(names)
