@@ -3,6 +3,7 @@ from playwright.sync_api import Page, expect
 
 from course.models import JobRole
 from tests.factories import PASSWORD
+from tests.fixtures.browser import follow
 
 
 @pytest.mark.parametrize("job_role", [JobRole.TEACHER, JobRole.NURSE])
@@ -22,12 +23,12 @@ def test_course_pages_have_no_accessibility_violations(
     expect(page.get_by_role("heading", level=1)).to_have_text("Responding to someone who self-harms")
     axe(page)
 
-    page.get_by_role("link", name="Start this module").click()
+    follow(page, page.get_by_role("link", name="Start this module"))
     axe(page)  # a section page
 
     scenario = page.locator("section.scenario").first
     while scenario.count() == 0:
-        page.get_by_role("link", name="Next:").click()
+        follow(page, page.get_by_role("link", name="Next:"))
         scenario = page.locator("section.scenario").first
     scenario.get_by_role("radio").first.check()
     scenario.get_by_role("button", name="Check my answer").click()

@@ -6,6 +6,7 @@ from pypdf import PdfReader
 from course.models import JobRole
 from tests.browser.test_quiz_journey import answer_in_page
 from tests.factories import PASSWORD
+from tests.fixtures.browser import follow
 
 
 def test_new_teacher_completes_the_course_and_verifies_the_certificate(
@@ -20,10 +21,10 @@ def test_new_teacher_completes_the_course_and_verifies_the_certificate(
     course = app.extensions["course"]
     for module in course.modules_for("teacher"):
         page.goto(f"{live_server}/")
-        page.get_by_role("link", name="Continue").click()
+        follow(page, page.get_by_role("link", name="Continue"))
         # Read every section with the Next buttons, then finish the module.
         while page.get_by_role("link", name=re.compile("^Next: ")).count():
-            page.get_by_role("link", name=re.compile("^Next: ")).click()
+            follow(page, page.get_by_role("link", name=re.compile("^Next: ")))
         page.get_by_role("link", name="Finish the module").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Key points")
         if module.id in course.banks:

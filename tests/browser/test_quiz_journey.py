@@ -6,6 +6,7 @@ from tests.fixtures.quiz import answers_for
 
 
 def answer_in_page(page: Page, app, db, right: int | None) -> None:
+    expect(page.get_by_role("button", name="Submit my answers")).to_be_visible()  # the attempt's page
     attempt_id = int(page.url.rsplit("/", 1)[1])
     db.expire_all()
     attempt = db.get(QuizAttempt, attempt_id)
