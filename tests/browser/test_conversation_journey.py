@@ -88,7 +88,7 @@ def test_axe_finds_nothing_on_the_conversation_pages(page: Page, live_server, ma
     axe(page)
     say(page, "Of course. I have time.")
     # The new reply is the focus target, so a screen reader reads it out first.
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'latest'")
+    expect(page.locator("#latest")).to_be_focused()
     axe(page)
     screenshot(page, "conversation")
     say(page, "Maya, why would you do that to yourself?")
