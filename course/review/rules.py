@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from course.content.schema import REGIONS, Course, Question, QuestionBank, Scenario
-from course.quizzes.rules import draw, grade
+from course.quizzes.rules import Drawn, draw, grade
 
 ABSOLUTE_WORDS = ("always", "never", "must", "only", "all", "none", "every")
 _ABSOLUTE = re.compile(r"\b(" + "|".join(ABSOLUTE_WORDS) + r")\b", re.IGNORECASE)
@@ -137,15 +137,26 @@ def simulate(
 ) -> float:
     """The share of `attempts` seeded draws that `strategy` passes at the bank's pass mark."""
     passed = 0
-    for seed in range(attempts):
-        drawn = draw(bank, audience, region, random.Random(seed))  # noqa: S311 (seeded, repeatable)
-        choose = random.Random(-1 - seed)  # noqa: S311
-        questions = tuple(q for d in drawn if (q := bank.question(d.question_id)) is not None)
+    for seed, (drawn, questions) in enumerate(_seeded_draws(bank, audience, region, attempts)):
+        choose = random.Random(-1 - seed)  # noqa: S311 (seeded, repeatable)
         answers = {
             d.question_id: strategy(q, d.option_ids, choose) for d, q in zip(drawn, questions, strict=True)
         }
         passed += grade(questions, answers, bank.pass_mark).passed
     return passed / attempts if attempts else 0.0
+
+
+@cache
+def _seeded_draws(
+    bank: QuestionBank, audience: str, region: str, attempts: int
+) -> tuple[tuple[tuple[Drawn, ...], tuple[Question, ...]], ...]:
+    """The draws of seeds 0 to attempts - 1 with their questions: the same for every strategy, so they
+    are drawn once."""
+    draws = []
+    for seed in range(attempts):
+        drawn = draw(bank, audience, region, random.Random(seed))  # noqa: S311 (seeded, repeatable)
+        draws.append((drawn, tuple(q for d in drawn if (q := bank.question(d.question_id)) is not None)))
+    return tuple(draws)
 
 
 @cache

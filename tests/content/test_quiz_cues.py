@@ -25,6 +25,9 @@ from course.review.rules import (
     table,
 )
 
+# One test process works the figures out for all of this file's tests (pytest -n runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("quiz-cue-figures")
+
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = load_course(ROOT)
 SLICES = [
