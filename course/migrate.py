@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -28,6 +30,8 @@ def revision(database_url: str, message: str) -> None:
     command.revision(alembic_config(database_url), message=message, autogenerate=True)
 
 
-def heads() -> set[str]:
-    """The latest revisions the migrations know (one, once branches are merged)."""
-    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+@cache
+def heads() -> frozenset[str]:
+    """The latest revisions the migrations know (one, once branches are merged). Read from the migration
+    files once: they do not change while the app runs, and /healthz asks on every request."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
