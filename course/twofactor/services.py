@@ -1,0 +1,200 @@
+"""The second factor's records: enrolling an authenticator app, checking its codes (counted and slowed
+like wrong passwords), recovery codes, turning it off, an administrator's reset. Services own commits."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+import pyotp
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import CursorResult
+
+from course import org
+from course.accounts import services as accounts
+from course.accounts.services import FailurePolicy
+from course.audit import record
+from course.database import utcnow
+from course.extensions import db
+from course.models import RecoveryCode, SecondFactor, User
+from course.twofactor import rules
+
+WHAT = "second_factor"  # the audit events' prefix: second_factor.failed, .enrolled, ...
+
+
+def new_secret() -> str:
+    """A new authenticator secret: 160 random bits (RFC 4226's recommended length), in base32."""
+    return pyotp.random_base32(length=32)
+
+
+def factor_for(user: User) -> SecondFactor | None:
+    """The person's confirmed authenticator, if they have one."""
+    return db.session.scalar(
+        select(SecondFactor).where(SecondFactor.user_id == user.id, SecondFactor.confirmed_at.is_not(None))
+    )
+
+
+def enrolled(user: User) -> bool:
+    return factor_for(user) is not None
+
+
+def required(user: User) -> bool:
+    """Whether this person, signing in with a password, must give a second factor."""
+    return user.password_hash is not None and rules.required(
+        user.role, everyone=bool(org.settings().second_factor_everyone)
+    )
+
+
+def asked_for(user: User) -> bool:
+    """Whether a second factor follows this person's password: required of them, or set up by choice."""
+    return required(user) or enrolled(user)
+
+
+def remaining_codes(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        or 0
+    )
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Replace the person's recovery codes with RECOVERY_CODES new ones (the caller commits); returns
+    them as shown, the only time they exist outside the person's hands."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = [
+        "".join(secrets.choice(rules.RECOVERY_ALPHABET) for _ in range(rules.RECOVERY_LENGTH))
+        for _ in range(rules.RECOVERY_CODES)
+    ]
+    db.session.execute(
+        insert(RecoveryCode),
+        [{"user_id": user.id, "code_hash": rules.recovery_digest(code)} for code in set(codes)],
+    )
+    return [rules.shown_recovery_code(code) for code in codes]
+
+
+def enrol(user: User, secret: str, typed: str, *, now: datetime | None = None) -> list[str] | str:
+    """Confirm a new authenticator with one of its codes: the person's factor becomes this one (an
+    earlier one is replaced) with ten new recovery codes, returned. Or, when the code does not fit, what
+    to fix (nothing is saved: the person has the secret in front of them, there is nothing to guess)."""
+    code, problem = rules.read_code(typed)
+    if code is None:
+        return problem or rules.CODE_DIGITS
+    now = now or utcnow()
+    step = rules.accepted_step(secret, code, now=now, last_step=0)
+    if step is None:
+        return rules.CODE_WRONG
+    replaced = db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id)).rowcount  # type: ignore[attr-defined]
+    db.session.add(
+        SecondFactor(user_id=user.id, secret=secret, confirmed_at=now, last_step=step, last_used_at=now)
+    )
+    codes = _new_recovery_codes(user)
+    record(f"{WHAT}.enrolled", subject=f"user:{user.id}", actor=user, replaced=bool(replaced))
+    db.session.commit()
+    return codes
+
+
+def check_code(
+    user: User, typed: str, *, address: str, policy: FailurePolicy, now: datetime | None = None
+) -> str | None:
+    """Check a code from the person's authenticator at sign-in: None when it is right, else what to do.
+    A wrong code counts like a wrong password (the address waits after a few); a right code is taken
+    once, with a conditional update, so the same code sent twice at once still signs in only once."""
+    now = now or utcnow()
+    code, problem = rules.read_code(typed)
+    if code is None:
+        return problem
+    waiting = accounts.wait_problem(user, address, now)
+    if waiting is not None:
+        record(f"{WHAT}.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
+        db.session.commit()
+        return waiting
+    factor = factor_for(user)
+    step = (
+        rules.accepted_step(factor.secret, code, now=now, last_step=factor.last_step)
+        if factor is not None
+        else None
+    )
+    if factor is not None and step is not None:
+        claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+            update(SecondFactor)
+            .where(SecondFactor.id == factor.id, SecondFactor.last_step < step)
+            .values(last_step=step, last_used_at=now)
+        )
+        if claimed.rowcount == 1:
+            accounts.clear_failures(user, address)
+            db.session.commit()
+            return None
+    accounts.count_failure(user, address, policy, now, what=WHAT, method="authenticator app")
+    db.session.commit()
+    return rules.CODE_WRONG
+
+
+def use_recovery_code(
+    user: User, typed: str, *, address: str, policy: FailurePolicy, now: datetime | None = None
+) -> str | None:
+    """Sign in with a recovery code instead of the app: each works once. None when it was right."""
+    now = now or utcnow()
+    code, problem = rules.read_recovery_code(typed)
+    if code is None:
+        return problem
+    waiting = accounts.wait_problem(user, address, now)
+    if waiting is not None:
+        record(f"{WHAT}.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
+        db.session.commit()
+        return waiting
+    claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == rules.recovery_digest(code),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    if claimed.rowcount == 1 and factor_for(user) is not None:
+        accounts.clear_failures(user, address)
+        record(
+            f"{WHAT}.recovery_code_used", subject=f"user:{user.id}", actor=user, left=remaining_codes(user)
+        )
+        db.session.commit()
+        return None
+    db.session.rollback()
+    accounts.count_failure(user, address, policy, now, what=WHAT, method="recovery code")
+    db.session.commit()
+    return rules.RECOVERY_WRONG
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    """Ten new recovery codes; the old ones stop working. Audited."""
+    codes = _new_recovery_codes(user)
+    record(f"{WHAT}.recovery_codes_replaced", subject=f"user:{user.id}", actor=user)
+    db.session.commit()
+    return codes
+
+
+def _forget(user: User) -> bool:
+    removed = db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user.id)).rowcount  # type: ignore[attr-defined]
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    return bool(removed)
+
+
+def turn_off(user: User) -> None:
+    """The person turns their own second factor off (only offered when it is not required of them)."""
+    _forget(user)
+    record(f"{WHAT}.removed", subject=f"user:{user.id}", actor=user)
+    db.session.commit()
+
+
+def reset(person: User, actor: User) -> bool:
+    """An administrator removes another person's authenticator and recovery codes: that person's
+    sessions end everywhere, and they set up a new one at their next sign-in. Audited."""
+    had = _forget(person)
+    accounts.end_sessions(person)
+    record(f"{WHAT}.reset", subject=f"user:{person.id}", actor=actor, person=person.id, had_factor=had)
+    db.session.commit()
+    return had
