@@ -6,7 +6,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from course.twofactor import rules
-from course.validation import CourseForm
+from course.validation import CourseForm, has_control_characters
 
 MAX_TYPED = 40  # longer than any code with spaces; more is refused before it is read
 
@@ -29,6 +29,8 @@ class CodeForm(CourseForm):
 
     def validate_code(self, field: StringField) -> None:
         typed = field.data or ""
+        if has_control_characters(typed):
+            return  # CourseForm says so, in its own words
         if len(typed) > MAX_TYPED:
             raise ValidationError(rules.CODE_DIGITS)
         code, problem = rules.read_code(typed)
@@ -66,6 +68,8 @@ class RecoveryForm(CourseForm):
 
     def validate_code(self, field: StringField) -> None:
         typed = field.data or ""
+        if has_control_characters(typed):
+            return  # CourseForm says so, in its own words
         if len(typed) > MAX_TYPED:
             raise ValidationError(rules.RECOVERY_SHAPE)
         code, problem = rules.read_recovery_code(typed)

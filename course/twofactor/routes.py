@@ -50,8 +50,11 @@ def _policy() -> FailurePolicy:
     return FailurePolicy.from_config(current_app.config)
 
 
-def _done(waiting: pending.Pending) -> Response:
-    return redirect(pending.finish(waiting) or url_for("learning.home"))
+def _done(waiting: pending.Pending, message: str | None = None) -> Response:
+    onward = redirect(pending.finish(waiting) or url_for("learning.home"))
+    if message:
+        flash(message, "info")  # after: starting the session clears the old one, flashes too
+    return onward
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -86,13 +89,12 @@ def recovery_code() -> str | Response | tuple[str, int]:
         )
         if problem is None:
             left = services.remaining_codes(waiting.user)
-            flash(
+            return _done(
+                waiting,
                 f"You signed in with a recovery code; {left} of them {'is' if left == 1 else 'are'} left. "
                 "If you no longer have your authenticator app, set up a new one on the "
                 "Two-step verification page.",
-                "info",
             )
-            return _done(waiting)
         form.code.errors = [problem]
     return render_template("twofactor/recovery_code.html", form=form), 422 if form.errors else 200
 
@@ -157,8 +159,9 @@ def codes_saved_at_sign_in() -> Response:
         return waiting
     if not waiting.enrolled_now or not services.enrolled(waiting.user):
         return redirect(url_for("twofactor.code"))
-    flash("Two-step verification is set up. You will be asked for a code each time you sign in.", "success")
-    return _done(waiting)
+    return _done(
+        waiting, "Two-step verification is set up. You will be asked for a code each time you sign in."
+    )
 
 
 # The person's own page.

@@ -30,7 +30,7 @@ RECOVERY_REQUIRED = "Enter one of your recovery codes."
 RECOVERY_SHAPE = "A recovery code has 10 letters and digits, such as abcde-23456."
 RECOVERY_WRONG = "That recovery code is not right or has already been used. Check it, or use another."
 
-_SEPARATORS = re.compile(r"[\s\-]+")
+_SEPARATORS = re.compile("[ \u00a0-]+")  # spaces (also no-break) and hyphens people type or paste
 
 
 def required(role: str, *, everyone: bool) -> bool:

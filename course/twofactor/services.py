@@ -190,9 +190,10 @@ def turn_off(user: User) -> None:
     db.session.commit()
 
 
-def reset(person: User, actor: User) -> bool:
+def reset(person: User, actor: User | None) -> bool:
     """An administrator removes another person's authenticator and recovery codes: that person's
-    sessions end everywhere, and they set up a new one at their next sign-in. Audited."""
+    sessions end everywhere, and they set up a new one at their next sign-in. Audited (no actor: from
+    the command line)."""
     had = _forget(person)
     accounts.end_sessions(person)
     record(f"{WHAT}.reset", subject=f"user:{person.id}", actor=actor, person=person.id, had_factor=had)
