@@ -170,14 +170,13 @@ class SecondFactor(Base):
 
 
 class RecoveryCode(Base):
-    """A single-use code to sign in without the authenticator app: only its SHA-256 digest is kept."""
+    """A single-use code to sign in without the authenticator app: only its salted SHA-256 digest is kept."""
 
     __tablename__ = "recovery_codes"
-    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(100))  # "salt$digest"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
 

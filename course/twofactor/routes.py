@@ -112,7 +112,12 @@ def _set_up_page(user: User, form: EnrolForm, *, at_sign_in: bool) -> tuple[str,
     secret = _secret_being_set_up()
     uri = rules.provisioning_uri(secret, account=user.email, issuer=org.settings().org_name)
     qr = segno.make(uri, error="m").svg_inline(
-        scale=5, border=4, dark="#000", light="#fff", title="QR code for your authenticator app"
+        scale=5,
+        border=4,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+        title="QR code for your authenticator app",
     )
     qr = qr.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1)
     page = render_template(

@@ -100,10 +100,27 @@ def shown_recovery_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def recovery_digest(code: str) -> str:
-    """What is stored of a recovery code: its SHA-256 digest (the codes are random, about 50 bits each,
-    so a fast digest is enough; a slow password hash would add nothing)."""
-    return hashlib.sha256(code.encode()).hexdigest()
+def recovery_digest(code: str, salt: str) -> str:
+    """What is stored of a recovery code: "salt$digest", the SHA-256 digest of a random salt of its own
+    (64 bits, hex) and the code. The codes are random (about 50 bits each), so a fast digest is enough; the
+    salt makes each digest unique, so no table of digests computed in advance applies (ASVS 2.6.2)."""
+    return f"{salt}${hashlib.sha256(f'{salt}{code}'.encode()).hexdigest()}"
+
+
+def recovery_matches(stored: str, code: str) -> bool:
+    salt, _, _digest = stored.partition("$")
+    return hmac.compare_digest(recovery_digest(code, salt), stored)
+
+
+def replayed(secret: str, code: str, *, now: datetime, last_step: int) -> bool:
+    """Whether `code` is the code of a step in the window that was already used (or is older than the
+    one used): a code seen before, sent again."""
+    current = step_at(now)
+    return any(
+        hmac.compare_digest(code_at_step(secret, step), code)
+        for step in range(current - WINDOW, current + WINDOW + 1)
+        if step <= last_step
+    )
 
 
 def pending_over(started: datetime, now: datetime, *, lasts: timedelta = PENDING) -> bool:

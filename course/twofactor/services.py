@@ -17,10 +17,19 @@ from course.accounts.services import FailurePolicy
 from course.audit import record
 from course.database import utcnow
 from course.extensions import db
+from course.mail import queue_mail
 from course.models import RecoveryCode, SecondFactor, User
 from course.twofactor import rules
 
 WHAT = "second_factor"  # the audit events' prefix: second_factor.failed, .enrolled, ...
+
+
+def _tell(user: User, subject: str, news: str) -> None:
+    """E-mail the person about a change to how they sign in (through the outbox, in the caller's
+    transaction), so a change they did not make does not go unnoticed (ASVS 2.2.3)."""
+    queue_mail(
+        to=user.email, subject=subject, body=f"Hello {user.name},\n\nOn your training account, {news}\n"
+    )
 
 
 def new_secret() -> str:
@@ -72,7 +81,10 @@ def _new_recovery_codes(user: User) -> list[str]:
     ]
     db.session.execute(
         insert(RecoveryCode),
-        [{"user_id": user.id, "code_hash": rules.recovery_digest(code)} for code in set(codes)],
+        [
+            {"user_id": user.id, "code_hash": rules.recovery_digest(code, secrets.token_hex(8))}
+            for code in codes
+        ],
     )
     return [rules.shown_recovery_code(code) for code in codes]
 
@@ -94,6 +106,12 @@ def enrol(user: User, secret: str, typed: str, *, now: datetime | None = None) -
     )
     codes = _new_recovery_codes(user)
     record(f"{WHAT}.enrolled", subject=f"user:{user.id}", actor=user, replaced=bool(replaced))
+    _tell(
+        user,
+        "Two-step verification set up on your training account",
+        f"{'a new' if replaced else 'an'} authenticator app was set up for two-step verification, with "
+        "new recovery codes. If this was not you, tell your training lead at once.",
+    )
     db.session.commit()
     return codes
 
@@ -129,7 +147,17 @@ def check_code(
             accounts.clear_failures(user, address)
             db.session.commit()
             return None
-    accounts.count_failure(user, address, policy, now, what=WHAT, method="authenticator app")
+    replay = factor is not None and rules.replayed(factor.secret, code, now=now, last_step=factor.last_step)
+    accounts.count_failure(user, address, policy, now, what=WHAT, method="authenticator app", replayed=replay)
+    if replay:  # someone may have seen the code as it was typed (ASVS 2.8.5): the owner is told
+        _tell(
+            user,
+            "A sign-in code was used twice on your training account",
+            "a code from your authenticator app that had already been used was entered again, from the "
+            f"address {address or 'unknown'}. It was refused.\n\nIf this was you, there is nothing to do. "
+            "If it was not, someone may know your password and have seen a code: change your password "
+            "and tell your training lead.",
+        )
     db.session.commit()
     return rules.CODE_WRONG
 
@@ -147,16 +175,18 @@ def use_recovery_code(
         record(f"{WHAT}.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
         db.session.commit()
         return waiting
+    unused = db.session.execute(
+        select(RecoveryCode.id, RecoveryCode.code_hash).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+        )
+    ).all()
+    matching = [row.id for row in unused if rules.recovery_matches(row.code_hash, code)]  # all compared
     claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(RecoveryCode)
-        .where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == rules.recovery_digest(code),
-            RecoveryCode.used_at.is_(None),
-        )
+        .where(RecoveryCode.id.in_(matching[:1]), RecoveryCode.used_at.is_(None))
         .values(used_at=now)
     )
-    if claimed.rowcount == 1 and factor_for(user) is not None:
+    if matching and claimed.rowcount == 1 and factor_for(user) is not None:
         accounts.clear_failures(user, address)
         record(
             f"{WHAT}.recovery_code_used", subject=f"user:{user.id}", actor=user, left=remaining_codes(user)
@@ -187,6 +217,12 @@ def turn_off(user: User) -> None:
     """The person turns their own second factor off (only offered when it is not required of them)."""
     _forget(user)
     record(f"{WHAT}.removed", subject=f"user:{user.id}", actor=user)
+    _tell(
+        user,
+        "Two-step verification turned off on your training account",
+        "two-step verification was turned off. If this was not you, change your password and tell your "
+        "training lead.",
+    )
     db.session.commit()
 
 
@@ -197,5 +233,11 @@ def reset(person: User, actor: User | None) -> bool:
     had = _forget(person)
     accounts.end_sessions(person)
     record(f"{WHAT}.reset", subject=f"user:{person.id}", actor=actor, person=person.id, had_factor=had)
+    _tell(
+        person,
+        "Two-step verification reset on your training account",
+        "an administrator reset your two-step verification and signed you out. The next time you sign in "
+        "you will set up an authenticator app again. If you did not ask for this, tell your training lead.",
+    )
     db.session.commit()
     return had

@@ -42,14 +42,13 @@ def upgrade() -> None:
         "recovery_codes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("code_hash", sa.String(length=100), nullable=False),
         sa.Column("created_at", course.database.UTCDateTime(), nullable=False),
         sa.Column("used_at", course.database.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_recovery_codes_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
-        sa.UniqueConstraint("user_id", "code_hash", name=op.f("uq_recovery_codes_user_id")),
     )
     op.create_index(op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"])
     # A plain ADD COLUMN (no table rebuild) on both SQLite and PostgreSQL.

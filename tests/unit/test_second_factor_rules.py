@@ -136,11 +136,23 @@ def test_a_typed_recovery_code_is_read_in_any_case_or_told_what_to_fix(typed, co
     assert rules.read_recovery_code(typed) == (code, problem)
 
 
-def test_recovery_codes_are_shown_in_two_groups_and_stored_as_a_digest():
+def test_recovery_codes_are_shown_in_two_groups_and_stored_as_a_salted_digest():
     assert rules.shown_recovery_code("abcde23456") == "abcde-23456"
-    digest = rules.recovery_digest("abcde23456")
-    assert len(digest) == 64 and "abcde" not in digest
-    assert digest == rules.recovery_digest(rules.read_recovery_code("ABCDE-23456")[0])
+    stored = rules.recovery_digest("abcde23456", "0123456789fedcb0")
+    salt, _, digest = stored.partition("$")
+    assert salt == "0123456789fedcb0" and len(digest) == 64 and "abcde" not in stored
+    assert rules.recovery_matches(stored, rules.read_recovery_code("ABCDE-23456")[0])
+    assert not rules.recovery_matches(stored, "abcde23457")
+    assert rules.recovery_digest("abcde23456", "fedcba9876543210") != stored  # each salt its own digest
+
+
+def test_a_replay_is_told_apart_from_a_wrong_code():
+    step = rules.step_at(NOW)
+    used = rules.code_at_step(SECRET, step)
+    assert rules.replayed(SECRET, used, now=NOW, last_step=step)
+    assert rules.replayed(SECRET, rules.code_at_step(SECRET, step - 1), now=NOW, last_step=step)
+    assert not rules.replayed(SECRET, rules.code_at_step(SECRET, step + 1), now=NOW, last_step=step)
+    assert not rules.replayed(SECRET, used, now=NOW, last_step=step - 1)
 
 
 @pytest.mark.parametrize(
