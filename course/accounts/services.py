@@ -143,12 +143,18 @@ def authenticate(
     elif not user.active or not password_ok:
         count_failure(user, address, policy, now, what="sign_in")
     else:
-        if not second_step(user):
+        asked = second_step(user)
+        if not asked:
             clear_failures(user, address)
         user.last_login_at = now
         if user.password_hash is not None and needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        record("sign_in.succeeded", subject=f"user:{user.id}", actor=user)
+        # With a second factor to follow, the session starts (sign_in.succeeded) only after it.
+        record(
+            "sign_in.password_accepted" if asked else "sign_in.succeeded",
+            subject=f"user:{user.id}",
+            actor=user,
+        )
         db.session.commit()
         return user
     db.session.commit()

@@ -50,7 +50,8 @@ def _policy() -> FailurePolicy:
     return FailurePolicy.from_config(current_app.config)
 
 
-def _done(waiting: pending.Pending, message: str | None = None) -> Response:
+def _done(waiting: pending.Pending, method: str, message: str | None = None) -> Response:
+    services.signed_in(waiting.user, method=method)
     onward = redirect(pending.finish(waiting) or url_for("learning.home"))
     if message:
         flash(message, "info")  # after: starting the session clears the old one, flashes too
@@ -71,7 +72,7 @@ def code() -> str | Response | tuple[str, int]:
             waiting.user, form.code.data or "", address=request.remote_addr or "", policy=_policy()
         )
         if problem is None:
-            return _done(waiting)
+            return _done(waiting, "authenticator app")
         form.code.errors = [problem]
     return render_template("twofactor/code.html", form=form), 422 if form.errors else 200
 
@@ -91,6 +92,7 @@ def recovery_code() -> str | Response | tuple[str, int]:
             left = services.remaining_codes(waiting.user)
             return _done(
                 waiting,
+                "recovery code",
                 f"You signed in with a recovery code; {left} of them {'is' if left == 1 else 'are'} left. "
                 "If you no longer have your authenticator app, set up a new one on the "
                 "Two-step verification page.",

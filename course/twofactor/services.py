@@ -199,6 +199,12 @@ def use_recovery_code(
     return rules.RECOVERY_WRONG
 
 
+def signed_in(user: User, *, method: str) -> None:
+    """The second step is done and the session starts: audited as the sign-in's success."""
+    record("sign_in.succeeded", subject=f"user:{user.id}", actor=user, second_factor=method)
+    db.session.commit()
+
+
 def replace_recovery_codes(user: User) -> list[str]:
     """Ten new recovery codes; the old ones stop working. Audited."""
     codes = _new_recovery_codes(user)

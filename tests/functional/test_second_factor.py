@@ -178,6 +178,12 @@ def test_an_enrolled_administrator_signs_in_with_the_code_and_goes_where_they_we
     assert done.status_code == 302 and done.headers["Location"] == "/support"
     assert signed_in(web)
     assert web.client.get_cookie("remember_device") is None  # not chosen at the password step
+    db.expire_all()
+    trail = [(e.action, e.details) for e in db.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert trail == [  # the sign-in succeeds when the session starts, after the code
+        ("sign_in.password_accepted", {}),
+        ("sign_in.succeeded", {"second_factor": "authenticator app"}),
+    ]
 
 
 def test_a_wrong_code_says_what_to_do_and_is_audited_without_the_code(web, admin, db, frozen):
