@@ -505,3 +505,11 @@ def test_the_service_checks_codes_with_the_failure_policy(app, admin, db, frozen
         code = code_at(admin.email, rules.step_at(frozen))
         assert second_factor.check_code(user, code, address=ADDRESS, policy=policy) is None
         assert second_factor.check_code(user, code, address=ADDRESS, policy=policy) == rules.CODE_WRONG
+
+
+def test_a_failed_request_of_the_browsers_own_does_not_take_the_next_pages_message(web, admin):
+    # A browser asks for /favicon.ico while the next page loads: its 404 leaves the message for the page.
+    web.login(admin.email)
+    web.submit("/admin/settings", {**SETTINGS_FORM})
+    assert web.get("/favicon.ico").status_code == 404
+    assert "Settings saved." in text(web.get("/admin/settings"))
