@@ -167,7 +167,9 @@ def codes_saved_at_sign_in() -> Response:
     if not waiting.enrolled_now or not services.enrolled(waiting.user):
         return redirect(url_for("twofactor.code"))
     return _done(
-        waiting, "Two-step verification is set up. You will be asked for a code each time you sign in."
+        waiting,
+        "authenticator app, just set up",
+        "Two-step verification is set up. You will be asked for a code each time you sign in.",
     )
 
 

@@ -124,8 +124,11 @@ def test_a_new_organisations_first_administrator_sets_up_the_app_at_first_sign_i
 
     done = web.client.post("/sign-in/codes-saved", data={"csrf_token": csrf_token(codes_page)})
     assert done.status_code == 302 and done.headers["Location"] == "/"
-    assert signed_in(web)
+    home = web.get("/")
+    assert home.status_code == 200 and "Two-step verification is set up" in text(home)
     assert web.client.get_cookie("remember_device") is not None  # "remember me" from the password step
+    [started] = events(db, "sign_in.succeeded")
+    assert started.details == {"second_factor": "authenticator app, just set up"}
     assert [e.details for e in events(db, "second_factor.enrolled")] == [{"replaced": False}]
     assert factor(db, user).secret == secret and factor(db, user).confirmed_at is not None
 
