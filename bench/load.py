@@ -56,7 +56,12 @@ def sign_in(base: str, email: str, password: str, secret: str | None = None) -> 
         code = pyotp.TOTP(secret).at(time.time(), counter_offset=ahead)
         token = _token(home.read().decode())
         form = urllib.parse.urlencode({"code": code, "csrf_token": token}).encode()
-        home = opener.open(f"{base}/sign-in/code", data=form, timeout=30)
+        try:
+            home = opener.open(f"{base}/sign-in/code", data=form, timeout=30)
+        except urllib.error.HTTPError as refused:  # 422: that step's code was used; the page asks again
+            if refused.code != 422:
+                raise
+            home = refused
     if urllib.parse.urlsplit(home.url).path != "/":
         raise RuntimeError(f"signing in as {email} failed; check the generated password")
     token = _token(home.read().decode())  # the home page's sign-out form: a token for this session
