@@ -137,18 +137,21 @@ def test_a_new_organisations_first_administrator_sets_up_the_app_at_first_sign_i
     assert response.headers["Location"] == "/sign-in/code"  # from now on, the code
 
 
-def test_the_set_up_page_names_the_organisation_as_issuer_in_the_qr_codes_address(app, web, db, make_user):
+def test_the_set_up_page_names_the_organisation_escaped_and_keeps_its_key_until_confirmed(web, db, make_user):
     make_user("new@example.org", role=Role.MANAGER, second_factor=False)
-    db.add(OrgSettings(id=1, org_name="Riverside & Co"))
+    db.add(OrgSettings(id=1, org_name="Riverside & <Co>"))
     db.commit()
     password_step(web, "new@example.org")
-    with app.test_request_context():
-        uri = rules.provisioning_uri(
-            authenticator.secret_on_page(text(web.get("/sign-in/set-up"))),
-            account="new@example.org",
-            issuer="Riverside & Co",
-        )
-    assert "issuer=Riverside%20%26%20Co" in uri
+    first = text(web.get("/sign-in/set-up"))
+    assert "Riverside &amp; &lt;Co&gt;: new@example.org" in first and "<Co>" not in first
+    assert authenticator.secret_on_page(first) == authenticator.secret_on_page(
+        text(web.get("/sign-in/set-up"))
+    )
+    # The QR code's address (decoded in tests/browser/test_second_factor_journey.py) names it as issuer.
+    uri = rules.provisioning_uri(
+        authenticator.secret_on_page(first), account="new@example.org", issuer="Riverside & <Co>"
+    )
+    assert "issuer=Riverside%20%26%20%3CCo%3E" in uri
 
 
 def test_an_invited_administrator_sets_a_password_then_sets_up_the_app(app, web, db, make_user):
