@@ -142,7 +142,7 @@ def run_load(
         sessions = {
             "anyone": "",
             "learner": load.sign_in(base, built["learner"], PASSWORD).cookie,
-            "admin": load.sign_in(base, generate.ADMIN_EMAIL, PASSWORD).cookie,
+            "admin": load.sign_in(base, generate.ADMIN_EMAIL, PASSWORD, generate.STAFF_SECRET).cookie,
         }
         for endpoint in endpoints(built["org"].site_ids[0]):
             load.check_page(base, endpoint.path, sessions[endpoint.who])

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyotp
+
 LUA = Path(__file__).resolve().parent / "load.lua"
 IDLE_MS = 100
 # The browser every request claims to be, as a person's browser stays the same across a session (the
@@ -39,14 +41,27 @@ def browser(cookie: str) -> dict[str, str]:
     return {"Cookie": cookie, "User-Agent": USER_AGENT}
 
 
-def sign_in(base: str, email: str, password: str) -> SignedIn:
-    """Sign in once through the form, as a person would; the session cookie is then reused."""
+def sign_in(base: str, email: str, password: str, secret: str | None = None) -> SignedIn:
+    """Sign in once through the form, as a person would; the session cookie is then reused. Staff also
+    give the code from their authenticator (`secret`: generate.STAFF_SECRET) when asked."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("User-Agent", USER_AGENT)]
     token = _token(opener.open(f"{base}/sign-in", timeout=30).read().decode())
     form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
     home = opener.open(f"{base}/sign-in", data=form, timeout=30)
+    for ahead in (0, 1):  # the current step's code; the next one's if this step's was used already
+        if urllib.parse.urlsplit(home.url).path != "/sign-in/code" or secret is None:
+            break
+        code = pyotp.TOTP(secret).at(time.time(), counter_offset=ahead)
+        token = _token(home.read().decode())
+        form = urllib.parse.urlencode({"code": code, "csrf_token": token}).encode()
+        try:
+            home = opener.open(f"{base}/sign-in/code", data=form, timeout=30)
+        except urllib.error.HTTPError as refused:  # 422: that step's code was used; the page asks again
+            if refused.code != 422:
+                raise
+            home = refused
     if urllib.parse.urlsplit(home.url).path != "/":
         raise RuntimeError(f"signing in as {email} failed; check the generated password")
     token = _token(home.read().decode())  # the home page's sign-out form: a token for this session

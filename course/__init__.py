@@ -33,6 +33,7 @@ from course import (
     scorm,
     security,
     sso,
+    twofactor,
     xapi,
 )
 from course.accounts import sessions
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     """The features, learners' first, then the administration area's, then monitoring."""
     for blueprint in (
         auth.bp,
+        twofactor.bp,
         learning.bp,
         conversations.bp,
         quizzes.bp,

@@ -18,6 +18,7 @@ from course.reminders import cli as reminders_cli
 from course.reporting import cli as reporting_cli
 from course.review import cli as review_cli
 from course.scorm import cli as scorm_cli
+from course.twofactor import cli as twofactor_cli
 from course.xapi import cli as xapi_cli
 
 
@@ -69,6 +70,7 @@ def init_app(app: Flask) -> None:
         *reporting_cli.COMMANDS,
         *conversations_cli.COMMANDS,
         *scorm_cli.COMMANDS,
+        *twofactor_cli.COMMANDS,
         *xapi_cli.COMMANDS,
         *backup.COMMANDS,
     ):

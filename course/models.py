@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.database import Base, utcnow
@@ -150,7 +150,35 @@ ORG_DEFAULTS: dict[str, Any] = {
     "expiring_window_days": 30,
     "retake_review_after": 2,
     "reminder_stages": "30,7,0",
+    "second_factor_everyone": False,
 }
+
+
+class SecondFactor(Base):
+    """A person's authenticator app (TOTP, RFC 6238): its secret, when they confirmed it with a code,
+    and the time step of the last code accepted, so no code is accepted twice."""
+
+    __tablename__ = "second_factors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))  # base32
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]  # none: set up but not yet confirmed with a code
+    last_step: Mapped[int] = mapped_column(default=0)  # the 30-second counter of the last code accepted
+    last_used_at: Mapped[datetime | None]
+
+
+class RecoveryCode(Base):
+    """A single-use code to sign in without the authenticator app: only its salted SHA-256 digest is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(100))  # "salt$digest"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class OrgSettings(Base):
@@ -180,6 +208,8 @@ class OrgSettings(Base):
     )
     # The days before a due date or an expiry on which a reminder goes out ("30,7,0"), largest first.
     reminder_stages: Mapped[str] = mapped_column(String(40), default=ORG_DEFAULTS["reminder_stages"])
+    # On: everyone who signs in with a password needs a second factor, not only managers and admins.
+    second_factor_everyone: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @classmethod

@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 
 from course.accounts.passwords import hash_password
 from course.database import utcnow
-from course.models import CourseCompletion, JobRole, OrgUnit, QuizAttempt, Role, UnitKind, User
+from course.extensions import db
+from course.models import CourseCompletion, JobRole, OrgUnit, QuizAttempt, Role, SecondFactor, UnitKind, User
 from course.people.services import add_unit, create_user
+from course.twofactor.rules import STAFF_ROLES
+from tests.authenticator import secret_for
 
 PASSWORD = "correct horse battery staple"
 ZONE = "Europe/London"  # the test app's ORG_TIMEZONE
@@ -50,16 +53,29 @@ def user(
     password: str | None = PASSWORD,
     active: bool = True,
     acknowledged: bool = True,
+    second_factor: bool | None = None,
 ) -> User:
     """A person who can sign in with `password` (None: invited, no password yet) and who has read the
-    content note unless `acknowledged` is False."""
+    content note unless `acknowledged` is False. Managers and administrators with a password have an
+    authenticator set up, with the known secret `tests.authenticator.secret_for(email)`, as they must to
+    sign in (`second_factor`: True or False to choose for anyone)."""
     person = create_user(email=email, name=name, role=role, job_role=job_role, unit=unit)
     if password is not None:
         person.password_hash = password_hash() if password == PASSWORD else hash_password(password)
     person.active = active
     if acknowledged:
         person.content_note_ack_at = utcnow()
+    if second_factor if second_factor is not None else (password is not None and role in STAFF_ROLES):
+        db.session.flush()
+        db.session.add(secret_factor(person))
     return person
+
+
+def secret_factor(person: User) -> SecondFactor:
+    """An authenticator, set up, with the person's known secret (tests.authenticator.secret_for)."""
+    return SecondFactor(
+        user_id=person.id, secret=secret_for(person.email), confirmed_at=utcnow(), last_step=0
+    )
 
 
 def completion(

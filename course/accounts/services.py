@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,9 +65,12 @@ def waiting_until(user: User, address: str, now: datetime) -> datetime | None:
     return wait if wait is not None and wait > now else None
 
 
-def _count_failure(user: User, address: str, policy: FailurePolicy, now: datetime, *, what: str) -> None:
-    """One more wrong password from `address`: counted in one statement (simultaneous guesses cannot
-    overwrite each other's count), the address's wait set, and the owner told after repeated failures."""
+def count_failure(
+    user: User, address: str, policy: FailurePolicy, now: datetime, *, what: str, **details: Any
+) -> None:
+    """One more wrong password (or second-factor code) from `address`: counted in one statement
+    (simultaneous guesses cannot overwrite each other's count), the address's wait set, and the owner
+    told after repeated failures. The caller commits."""
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     failures = db.session.scalar(
         insert(SignInFailure)
@@ -92,6 +95,7 @@ def _count_failure(user: User, address: str, policy: FailurePolicy, now: datetim
         actor=user,
         failures=count,
         delay_seconds=int(delay.total_seconds()),
+        **details,
     )
     if count == policy.notify_after:
         queue_mail(
@@ -99,7 +103,8 @@ def _count_failure(user: User, address: str, policy: FailurePolicy, now: datetim
             subject="Unsuccessful sign-in attempts on your training account",
             body=(
                 f"Hello {user.name},\n\n"
-                f"Someone has entered a wrong password for your training account {count} times in a row "
+                f"Someone has entered a wrong {'code' if what == 'second_factor' else 'password'} for your "
+                f"training account {count} times in a row "
                 f"from the address {address or 'unknown'}. Further tries from there are being slowed down; "
                 "you can still sign in as usual.\n\n"
                 "If this was you, there is nothing to do. If it was not, tell your training lead, and "
@@ -109,15 +114,25 @@ def _count_failure(user: User, address: str, policy: FailurePolicy, now: datetim
         record("account.owner_warned", subject=f"user:{user.id}", actor=user, failures=count)
 
 
-def _clear_failures(user: User, address: str) -> None:
+def clear_failures(user: User, address: str) -> None:
+    """The address's wrong tries at this account are forgotten (the caller commits)."""
     db.session.execute(
         delete(SignInFailure).where(SignInFailure.user_id == user.id, SignInFailure.address == address)
     )
 
 
-def authenticate(email: str, password: str, *, address: str, policy: FailurePolicy) -> User | None:
+def authenticate(
+    email: str,
+    password: str,
+    *,
+    address: str,
+    policy: FailurePolicy,
+    second_step: Callable[[User], bool] = lambda _user: False,
+) -> User | None:
     """Check the credentials. Wrong passwords slow down only the address they came from; every
-    outcome is audited (never the password)."""
+    outcome is audited (never the password). When `second_step(user)` says a second factor follows,
+    the address's wrong tries are kept until that step succeeds too, so that knowing the password does
+    not buy fresh guesses at the code."""
     now = utcnow()
     user = find_user_by_email(email)
     password_ok = verify_password(user.password_hash if user else None, password)
@@ -126,31 +141,46 @@ def authenticate(email: str, password: str, *, address: str, policy: FailurePoli
     elif waiting_until(user, address, now) is not None:
         record("sign_in.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
     elif not user.active or not password_ok:
-        _count_failure(user, address, policy, now, what="sign_in")
+        count_failure(user, address, policy, now, what="sign_in")
     else:
-        _clear_failures(user, address)
+        asked = second_step(user)
+        if not asked:
+            clear_failures(user, address)
         user.last_login_at = now
         if user.password_hash is not None and needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        record("sign_in.succeeded", subject=f"user:{user.id}", actor=user)
+        # With a second factor to follow, the session starts (sign_in.succeeded) only after it.
+        record(
+            "sign_in.password_accepted" if asked else "sign_in.succeeded",
+            subject=f"user:{user.id}",
+            actor=user,
+        )
         db.session.commit()
         return user
     db.session.commit()
     return None
 
 
+def wait_problem(user: User, address: str, now: datetime) -> str | None:
+    """ "Wait N minutes" while this address must wait before its next try at this account."""
+    wait = waiting_until(user, address, now)
+    if wait is None:
+        return None
+    minutes = max(1, math.ceil((wait - now).total_seconds() / 60))
+    return f"Too many wrong tries. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
+
+
 def current_password_problem(user: User, password: str, *, address: str, policy: FailurePolicy) -> str | None:
     """The current-password check before a change: counted and slowed exactly like sign-in."""
     now = utcnow()
-    wait = waiting_until(user, address, now)
-    if wait is not None:
-        minutes = max(1, math.ceil((wait - now).total_seconds() / 60))
-        return f"Too many wrong tries. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
+    problem = wait_problem(user, address, now)
+    if problem is not None:
+        return problem
     if verify_password(user.password_hash, password):
-        _clear_failures(user, address)
+        clear_failures(user, address)
         db.session.commit()
         return None
-    _count_failure(user, address, policy, now, what="password_check")
+    count_failure(user, address, policy, now, what="password_check")
     db.session.commit()
     return "Your current password is not right."
 

@@ -8,13 +8,15 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from course.accounts import services, sessions
+from course.accounts import services
 from course.auth import bp
 from course.auth.forms import ChangePasswordForm, NewPasswordForm, SignInForm
 from course.database import utcnow
 from course.extensions import limiter
 from course.security import login_limit, next_or
 from course.sso import services as sso
+from course.twofactor import routes as twofactor
+from course.twofactor import services as second_factor
 
 # One answer for an unknown email, a wrong password and a paused account, so the page never
 # tells a stranger which emails have accounts.
@@ -38,12 +40,15 @@ def login() -> str | Response:
             form.password.data or "",
             address=request.remote_addr or "",
             policy=services.FailurePolicy.from_config(current_app.config),
+            second_step=second_factor.asked_for,
         )
         if user is not None and not sso.password_sign_in_allowed(user):
             form.form_errors.append(USE_SSO)
         elif user is not None:
-            sessions.begin(user, remember=bool(form.remember.data))
-            return redirect(next_or(url_for("learning.home")))
+            # The session starts now, or after the second factor (set up first if the person has none).
+            return twofactor.after_password(
+                user, remember=bool(form.remember.data), next_url=next_or("") or None
+            )
         else:
             form.form_errors.append(SIGN_IN_FAILED)
     return render_template("auth/sign_in.html", form=form)
@@ -121,9 +126,9 @@ def _set_password(purpose: str, heading: str) -> str | Response:
             user = services.redeem_token(found, form.password.data or "")
         except services.TokenProblem as problem:
             return render_template("auth/link_problem.html", message=str(problem)), 410  # type: ignore[return-value]
-        sessions.begin(user)
-        flash("Your password is set. Welcome.", "success")
-        return redirect(url_for("learning.home"))
+        onward = twofactor.after_password(user, remember=False, next_url=None)
+        flash("Your password is set. Welcome.", "success")  # after: starting a session clears the old
+        return onward
     return render_template("auth/set_password.html", form=form, heading=heading, user=found.user)
 
 

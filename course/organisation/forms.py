@@ -101,6 +101,12 @@ class SettingsForm(CourseForm):
         description="Whole numbers of days, separated by commas; 0 is the day itself. Leave blank for "
         "30, 7, 0.",
     )
+    second_factor_everyone = BooleanField(
+        "Ask everyone who signs in with a password for a second factor",
+        description="Managers and administrators always need one: a code from an authenticator app after "
+        "their password. Tick this to ask learners too; each sets up their app at their next sign-in. "
+        "People who sign in through single sign-on or an LMS are not asked.",
+    )
     privacy_notice = TextAreaField(
         "Privacy notice",
         validators=[Length(max=20000)],

@@ -158,6 +158,8 @@ def page_paths(role: str, people: dict) -> list[str]:
         "/records",
         f"/modules/{MODULE}/quiz",
         "/account/password",
+        "/account/two-step",
+        "/account/two-step/set-up",  # the QR code and the key to type by hand
         "/accessibility",
         "/privacy",
     ]

@@ -108,7 +108,11 @@ def test_a_new_organisation_goes_from_empty_to_a_learner_in_a_module(
 
     sent = runner.invoke(args=["outbox", "send"])
     assert sent.exit_code == 0, sent.output
-    assert len(smtp_server.messages()) == 300
+    # The 300 invitations, and the administrator's notice that two-step verification was set up at
+    # their first sign-in.
+    assert len(smtp_server.messages()) == 301
+    [notice] = smtp_server.to(ADMIN_EMAIL)
+    assert notice["Subject"] == "Two-step verification set up on your training account"
     [invitation] = smtp_server.to("staff002@riverside.example")
     assert invitation["Subject"] == "Your account for Riverside Health Trust staff training"
     body = invitation.get_body(("plain",)).get_content()

@@ -478,3 +478,17 @@ def test_the_settings_refuse_a_unit_that_does_not_exist(db, make_user, web):
     assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
     assert db.get(SsoSettings, 1) is None
     assert web.submit("/sso/settings", {"default_unit": "not a number"}).status_code == 422
+
+
+def test_an_administrator_signing_in_through_the_provider_is_not_asked_for_a_second_factor(
+    client, db, make_user, person, web
+):
+    # Their identity provider asks for its own second factor; the password way in asks for ours.
+    make_user("alex@example.org", name="Alex Admin", role=Role.ADMIN)
+    response = sso_sign_in(client, person, "alex")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/")
+    assert signed_in(client)
+    assert not [a for a in actions(db) if a.startswith("second_factor.")]
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    password = web.submit("/sign-in", {"email": "alex@example.org", "password": PASSWORD})
+    assert password.headers["Location"] == "/sign-in/code" and not signed_in(client)

@@ -1,6 +1,7 @@
 """Hostile input to the account forms: sign-in (and where it sends you next), and setting a password from a link."""
 
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urljoin, urlsplit
 
 from hypothesis import given
@@ -10,7 +11,9 @@ from course.accounts import services as accounts
 from course.accounts.passwords import password_problem
 from course.auth.routes import SIGN_IN_FAILED
 from course.extensions import db
+from course.twofactor import pending, rules
 from course.validation import single_line_problem
+from tests.authenticator import secret_for
 from tests.factories import PASSWORD
 from tests.security.conftest import token
 from tests.security.strategies import assert_shown_escaped, counted, emails, nul_refused, texts
@@ -87,3 +90,47 @@ def test_setting_a_password_from_a_link_with_any_input(world, password, confirm,
     )
     assert response.status_code == (302 if password and acceptable is None else 200)
     assert_shown_escaped(response.get_data(as_text=True), password, confirm)
+
+
+def waiting_for_a_code(world):
+    """An anonymous client whose password step for the administrator is done: the code is asked next."""
+    client = world.client("anonymous")
+    admin = world.people["admin"]
+    with client.session_transaction() as session:
+        session[pending.MARKER] = {
+            "user": admin.id,
+            "version": admin.session_version,
+            "remember": False,
+            "next": None,
+            "at": int(time.time()),
+            "enrolled_now": False,
+        }
+    return client
+
+
+@given(code=st.one_of(texts(80), st.text(alphabet="0123456789 -", max_size=12)), recovery=st.booleans())
+def test_the_second_factor_pages_with_any_input_fail_safely(world, code, recovery):
+    no_limits(world.app)
+    client = waiting_for_a_code(world)
+    path = "/sign-in/recovery-code" if recovery else "/sign-in/code"
+    response = client.post(path, data={"code": code, "csrf_token": token(client)})
+    counted("second factor: code", response.status_code)
+    if nul_refused(response, code):
+        return
+    if response.status_code == 302:  # a generated six digits may, once in a million, be the right code
+        step = rules.step_at(datetime.now(UTC))
+        secret = secret_for(world.people["admin"].email)
+        typed = code.replace(" ", "").replace("-", "")
+        assert not recovery and typed in {rules.code_at_step(secret, step + d) for d in (-1, 0, 1, 2)}
+        return
+    assert response.status_code == 422  # never signed in by a guess, never an error
+    page = response.get_data(as_text=True)
+    expected = (
+        "The code has 6 digits",
+        "Enter the 6-digit",
+        "not right",
+        "recovery code",
+        "control characters",
+    )
+    assert any(message in page for message in expected)
+    assert_shown_escaped(page, code)

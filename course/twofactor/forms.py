@@ -1,0 +1,88 @@
+"""The second factor's forms: a code from the app, a recovery code, and the buttons that change it."""
+
+from __future__ import annotations
+
+from wtforms import StringField, SubmitField
+from wtforms.validators import ValidationError
+
+from course.twofactor import rules
+from course.validation import CourseForm, has_control_characters
+
+MAX_TYPED = 40  # longer than any code with spaces; more is refused before it is read
+
+_ONE_TIME = {
+    "autocomplete": "one-time-code",
+    "inputmode": "numeric",
+    "spellcheck": "false",
+    "autocapitalize": "off",
+    "class": "input-code",
+}
+
+
+class CodeForm(CourseForm):
+    code = StringField(
+        "6-digit code",
+        description="Enter the 6-digit code from your authenticator app. It changes every 30 seconds.",
+        render_kw=_ONE_TIME,
+    )
+    submit = SubmitField("Continue")
+
+    def validate_code(self, field: StringField) -> None:
+        typed = field.data or ""
+        if has_control_characters(typed):
+            return  # CourseForm says so, in its own words
+        if len(typed) > MAX_TYPED:
+            raise ValidationError(rules.CODE_DIGITS)
+        code, problem = rules.read_code(typed)
+        if problem:
+            raise ValidationError(problem)
+        field.data = code
+
+
+class EnrolForm(CodeForm):
+    code = StringField(
+        "6-digit code",
+        description="After adding the account to your app, enter the 6-digit code it shows for it.",
+        render_kw=_ONE_TIME,
+    )
+    submit = SubmitField("Confirm")
+
+
+class TurnOffForm(CodeForm):
+    code = StringField(
+        "6-digit code",
+        description="To turn it off, enter the 6-digit code your authenticator app shows now.",
+        render_kw=_ONE_TIME,
+    )
+    submit = SubmitField("Turn off two-step verification")
+
+
+class RecoveryForm(CourseForm):
+    code = StringField(
+        "Recovery code",
+        description="One of the 10 recovery codes you saved when you set up two-step verification, "
+        "such as abcde-23456. Each works once.",
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"},
+    )
+    submit = SubmitField("Continue")
+
+    def validate_code(self, field: StringField) -> None:
+        typed = field.data or ""
+        if has_control_characters(typed):
+            return  # CourseForm says so, in its own words
+        if len(typed) > MAX_TYPED:
+            raise ValidationError(rules.RECOVERY_SHAPE)
+        code, problem = rules.read_recovery_code(typed)
+        if problem:
+            raise ValidationError(problem)
+        field.data = code
+
+
+class SavedForm(CourseForm):
+    submit = SubmitField("I have saved these codes")
+
+
+class ButtonForm(CourseForm):
+    """A form that is only a button (its CSRF token with it): new recovery codes, an admin's reset."""
+
+    submit = SubmitField("Continue")
