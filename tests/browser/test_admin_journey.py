@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 from course.models import Role
 from tests import factories
 from tests.factories import PASSWORD
+from tests.fixtures.browser import follow
 
 STAFF_CSV = (
     "email,name,job_role,unit_path,role\n"
@@ -24,7 +25,7 @@ def test_admin_imports_assigns_reports_and_exports(
     sign_in(page, "admin@example.org", PASSWORD)
 
     page.get_by_role("link", name="Admin").click()
-    page.get_by_role("link", name="Import", exact=True).click()
+    follow(page, page.get_by_role("link", name="Import", exact=True))
     axe(page)
     staff = tmp_path / "staff.csv"
     staff.write_text(STAFF_CSV, encoding="utf-8")
@@ -67,15 +68,16 @@ def test_admin_imports_assigns_reports_and_exports(
         "Settings",
         "Audit log",
     ):
-        page.get_by_role("navigation", name="Reports and administration").get_by_role(
-            "link", name=link
-        ).click()
+        follow(
+            page,
+            page.get_by_role("navigation", name="Reports and administration").get_by_role("link", name=link),
+        )
         axe(page)
     page.goto(f"{live_server}/admin/learners?q=ann")
     page.get_by_role("link", name="Ann Ash").click()
     expect(page.get_by_role("heading", name="Ann Ash")).to_be_visible()
     axe(page)
-    page.get_by_role("link", name="Edit this person").click()
+    follow(page, page.get_by_role("link", name="Edit this person"))
     axe(page)
 
 

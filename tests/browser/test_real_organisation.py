@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from course.models import Role
+from tests.fixtures.browser import follow
 
 ADMIN_EMAIL = "it.lead@riverside.example"
 ADMIN_PASSWORD = "harbour kettle meadow lantern"
@@ -159,7 +160,7 @@ def test_a_new_organisation_goes_from_empty_to_a_learner_in_a_module(
 def test_forgotten_password_pages_are_accessible(page: Page, live_server, make_user, axe, smtp_server):
     make_user("someone@example.org")
     page.goto(f"{live_server}/sign-in")
-    page.get_by_role("link", name="Forgotten your password?").click()
+    follow(page, page.get_by_role("link", name="Forgotten your password?"))
     axe(page)
     page.get_by_role("button", name="Send me a link").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter your email address.")
