@@ -333,26 +333,21 @@ def test_every_boundary_day_agrees(app: Flask, window_days: int) -> None:
     check(app, world)
 
 
-HISTORIES: list[int] = []
+def test_generated_histories_agree(app: Flask) -> None:
+    """Generated worlds agree, and a full run compares at least a thousand histories (fewer when
+    STATUS_EXAMPLES says so)."""
+    compared: list[int] = []
 
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(world=worlds())
+    def agree(world: World) -> None:
+        compared.append(check(app, world))
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
-@given(world=worlds())
-def test_generated_histories_agree(app: Flask, world: World) -> None:
-    HISTORIES.append(check(app, world))
-
-
-def test_enough_histories_were_generated() -> None:
-    """At least a thousand histories are compared in a full run (fewer when STATUS_EXAMPLES says so)."""
-    if "STATUS_EXAMPLES" in os.environ or not HISTORIES:
-        pytest.skip("the generated histories did not run in full in this session")
-    assert sum(HISTORIES) >= 1000, sum(HISTORIES)
+    agree()
+    if "STATUS_EXAMPLES" not in os.environ:
+        assert sum(compared) >= 1000, sum(compared)
