@@ -22,7 +22,7 @@ import click
 from sqlalchemy import func, select, text
 
 from bench import generate, load, measures, quiz_pool, report, rush, server
-from course import create_app
+from course import create_app, migrate
 from course.accounts.passwords import hash_password
 from course.database import Base, utcnow
 from course.extensions import db
@@ -86,7 +86,9 @@ def arguments() -> argparse.Namespace:
 
 def build(args: argparse.Namespace, url: str) -> dict[str, Any]:
     """A fresh database with the organisation, and what the load needs from it."""
-    if not args.reuse:
+    if args.reuse:
+        migrate.upgrade(url)  # a database kept from an older version of the code gets the newer tables
+    else:
         server.fresh_schema(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": server.SECRET_KEY})
     with app.app_context():
