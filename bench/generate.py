@@ -102,6 +102,18 @@ def existing_organisation() -> Organisation:
     units = db.session.execute(select(OrgUnit.id, OrgUnit.kind).order_by(OrgUnit.id)).all()
     if not units:
         raise SystemExit("there is no benchmark database to reuse; run without --reuse first")
+    # Staff of a database built before two-step verification get the authenticator the load signs in with.
+    unenrolled = db.session.scalars(
+        select(User.id).where(
+            User.role.in_((Role.ADMIN, Role.MANAGER)),
+            ~select(SecondFactor.user_id).where(SecondFactor.user_id == User.id).exists(),
+        )
+    ).all()
+    db.session.add_all(
+        SecondFactor(user_id=user_id, secret=STAFF_SECRET, confirmed_at=datetime.now(UTC))
+        for user_id in unenrolled
+    )
+    db.session.commit()
     return Organisation(
         top_id=next(i for i, kind in units if kind == UnitKind.ORGANISATION),
         site_ids=tuple(i for i, kind in units if kind == UnitKind.SITE),
