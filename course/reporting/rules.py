@@ -92,10 +92,10 @@ class SetupFacts:
     named: bool  # the organisation's name is no longer the default
     settings_saved: bool  # an administrator saved the settings page, region included
     contacts: bool  # the safeguarding lead's and the wellbeing contact's details are filled in
-    units: int
-    staff: int  # people besides the administrators
-    assignments: int
-    uninvited: int  # people without a password and without an invitation
+    units: bool  # there is a unit
+    staff: bool  # there is someone besides the administrators
+    assignments: bool  # there is an assignment
+    uninvited: bool  # someone active has neither a password nor an invitation
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,8 @@ def setup_steps(facts: SetupFacts) -> tuple[Step, ...]:
         Step(
             "Add the safeguarding lead's and the wellbeing contacts", facts.contacts, "organisation.settings"
         ),
-        Step("Set up the units (organisation, sites, departments)", facts.units > 0, "people.units"),
-        Step("Import the staff", facts.staff > 0, "imports.import_people"),
-        Step("Assign the training, with a due date", facts.assignments > 0, "assignments.assignments"),
-        Step("Send the invitations", facts.staff > 0 and facts.uninvited == 0, "invitations.invitations"),
+        Step("Set up the units (organisation, sites, departments)", facts.units, "people.units"),
+        Step("Import the staff", facts.staff, "imports.import_people"),
+        Step("Assign the training, with a due date", facts.assignments, "assignments.assignments"),
+        Step("Send the invitations", facts.staff and not facts.uninvited, "invitations.invitations"),
     )

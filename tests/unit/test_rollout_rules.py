@@ -69,7 +69,13 @@ def test_staff_numbers_and_start_dates():
 
 def facts(**changes):
     values = dict(
-        named=True, settings_saved=True, contacts=True, units=1, staff=1, assignments=1, uninvited=0
+        named=True,
+        settings_saved=True,
+        contacts=True,
+        units=True,
+        staff=True,
+        assignments=True,
+        uninvited=False,
     )
     return SetupFacts(**{**values, **changes})
 
@@ -80,13 +86,13 @@ def test_every_step_is_done_only_by_its_own_fact():
         ({"named": False}, 0),
         ({"settings_saved": False}, 1),
         ({"contacts": False}, 2),
-        ({"units": 0}, 3),
-        ({"staff": 0}, 4),
-        ({"assignments": 0}, 5),
-        ({"uninvited": 3}, 6),
+        ({"units": False}, 3),
+        ({"staff": False}, 4),
+        ({"assignments": False}, 5),
+        ({"uninvited": True}, 6),
     ]:
         undone = [index for index, found in enumerate(setup_steps(facts(**change))) if not found.done]
-        assert step in undone and len(undone) == (2 if change == {"staff": 0} else 1), change
+        assert step in undone and len(undone) == (2 if change == {"staff": False} else 1), change
 
 
 def test_a_staff_number_may_have_40_characters_and_no_more():
