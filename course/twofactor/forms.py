@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from wtforms import StringField, SubmitField
 from wtforms.validators import ValidationError
 
@@ -28,15 +30,7 @@ class CodeForm(CourseForm):
     submit = SubmitField("Continue")
 
     def validate_code(self, field: StringField) -> None:
-        typed = field.data or ""
-        if has_control_characters(typed):
-            return  # CourseForm says so, in its own words
-        if len(typed) > MAX_TYPED:
-            raise ValidationError(rules.CODE_DIGITS)
-        code, problem = rules.read_code(typed)
-        if problem:
-            raise ValidationError(problem)
-        field.data = code
+        _read_into(field, rules.read_code, too_long=rules.CODE_DIGITS)
 
 
 class EnrolForm(CodeForm):
@@ -67,15 +61,7 @@ class RecoveryForm(CourseForm):
     submit = SubmitField("Continue")
 
     def validate_code(self, field: StringField) -> None:
-        typed = field.data or ""
-        if has_control_characters(typed):
-            return  # CourseForm says so, in its own words
-        if len(typed) > MAX_TYPED:
-            raise ValidationError(rules.RECOVERY_SHAPE)
-        code, problem = rules.read_recovery_code(typed)
-        if problem:
-            raise ValidationError(problem)
-        field.data = code
+        _read_into(field, rules.read_recovery_code, too_long=rules.RECOVERY_SHAPE)
 
 
 class SavedForm(CourseForm):
@@ -86,3 +72,18 @@ class ButtonForm(CourseForm):
     """A form that is only a button (its CSRF token with it): new recovery codes, an admin's reset."""
 
     submit = SubmitField("Continue")
+
+
+def _read_into(
+    field: StringField, read: Callable[[str], tuple[str | None, str | None]], *, too_long: str
+) -> None:
+    """Read what was typed with `read` (a rule that says what is wrong): the field then holds the code."""
+    typed = field.data or ""
+    if has_control_characters(typed):
+        return  # CourseForm says so, in its own words
+    if len(typed) > MAX_TYPED:
+        raise ValidationError(too_long)
+    code, problem = read(typed)
+    if problem:
+        raise ValidationError(problem)
+    field.data = code

@@ -116,6 +116,15 @@ def enrol(user: User, secret: str, typed: str, *, now: datetime | None = None) -
     return codes
 
 
+def _address_waiting(user: User, address: str, now: datetime) -> str | None:
+    """What to tell an address that must wait after wrong tries (audited), or None when it need not."""
+    waiting = accounts.wait_problem(user, address, now)
+    if waiting is not None:
+        record(f"{WHAT}.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
+        db.session.commit()
+    return waiting
+
+
 def check_code(
     user: User, typed: str, *, address: str, policy: FailurePolicy, now: datetime | None = None
 ) -> str | None:
@@ -126,10 +135,7 @@ def check_code(
     code, problem = rules.read_code(typed)
     if code is None:
         return problem
-    waiting = accounts.wait_problem(user, address, now)
-    if waiting is not None:
-        record(f"{WHAT}.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
-        db.session.commit()
+    if (waiting := _address_waiting(user, address, now)) is not None:
         return waiting
     factor = factor_for(user)
     step = (
@@ -170,10 +176,7 @@ def use_recovery_code(
     code, problem = rules.read_recovery_code(typed)
     if code is None:
         return problem
-    waiting = accounts.wait_problem(user, address, now)
-    if waiting is not None:
-        record(f"{WHAT}.failed", subject=f"user:{user.id}", actor=user, reason="address waiting")
-        db.session.commit()
+    if (waiting := _address_waiting(user, address, now)) is not None:
         return waiting
     unused = db.session.execute(
         select(RecoveryCode.id, RecoveryCode.code_hash).where(
