@@ -21,12 +21,13 @@ _ONE_TIME = {
 }
 
 
+def _code_field(hint: str) -> StringField:
+    """The field for a code from the authenticator app, with the hint its page gives."""
+    return StringField("6-digit code", description=hint, render_kw=_ONE_TIME)
+
+
 class CodeForm(CourseForm):
-    code = StringField(
-        "6-digit code",
-        description="Enter the 6-digit code from your authenticator app. It changes every 30 seconds.",
-        render_kw=_ONE_TIME,
-    )
+    code = _code_field("Enter the 6-digit code from your authenticator app. It changes every 30 seconds.")
     submit = SubmitField("Continue")
 
     def validate_code(self, field: StringField) -> None:
@@ -34,20 +35,12 @@ class CodeForm(CourseForm):
 
 
 class EnrolForm(CodeForm):
-    code = StringField(
-        "6-digit code",
-        description="After adding the account to your app, enter the 6-digit code it shows for it.",
-        render_kw=_ONE_TIME,
-    )
+    code = _code_field("After adding the account to your app, enter the 6-digit code it shows for it.")
     submit = SubmitField("Confirm")
 
 
 class TurnOffForm(CodeForm):
-    code = StringField(
-        "6-digit code",
-        description="To turn it off, enter the 6-digit code your authenticator app shows now.",
-        render_kw=_ONE_TIME,
-    )
+    code = _code_field("To turn it off, enter the 6-digit code your authenticator app shows now.")
     submit = SubmitField("Turn off two-step verification")
 
 
