@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 AUDIENCES = ("teacher", "nurse")
 REGIONS = ("UK", "US", "CA", "AU")
@@ -208,7 +209,7 @@ class Question:
     def shown_to(self, audience: str, region: str) -> bool:
         return audience in self.audiences and region in self.regions
 
-    @property
+    @cached_property  # asked for every answer graded; a frozen question's keys never change
     def correct_ids(self) -> frozenset[str]:
         return frozenset(o.id for o in self.options if o.correct)
 

@@ -27,6 +27,7 @@ MAX_CUE_PASS_RATE = 0.05  # a cue strategy passes at most 5 % of simulated attem
 SIMULATED_ATTEMPTS = 2000
 
 
+@cache  # the simulations ask about the same few hundred texts millions of times
 def has_absolute(text: str) -> bool:
     return _ABSOLUTE.search(text) is not None
 
