@@ -15,16 +15,21 @@ help: ## List the targets
 
 # Installs come from the lock files (requirements/*.txt, every file pinned by its hash), then the
 # course itself without dependencies: nothing resolves differently from one machine or day to the next.
+# The development lock holds every package of the app's lock too, so installing it also installs the app.
+# Modules are compiled when first imported rather than all at install time (--no-compile).
+PIP_INSTALL := $(BIN)/pip install --quiet --no-compile --require-hashes
+
 $(STAMP): pyproject.toml requirements/app.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes -r requirements/app.txt
+	$(PIP_INSTALL) -r requirements/app.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): $(STAMP) pyproject.toml requirements/dev.txt
-	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+$(DEV_STAMP): pyproject.toml requirements/app.txt requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements/dev.txt
 	$(BIN)/pip install --quiet --no-deps -e .
-	touch $@
+	touch $(STAMP) $@
 
 LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra postgres --extra server --extra redis
 

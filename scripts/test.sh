@@ -21,13 +21,12 @@ $BIN/pytest -p no:cacheprovider -n auto --cov=course --cov-branch --cov-report=t
 echo "== database tests on PostgreSQL"
 url=$(bash scripts/postgres.sh)
 trap 'bash scripts/postgres.sh stop' EXIT
-# The query-plan guard runs on SQLite only: PostgreSQL chooses plans from table statistics, which on the
-# suite's few rows (filled and emptied by every test before) say nothing about a large organisation.
-# PostgreSQL's plans at scale are measured by `make bench` (docs/performance.md).
-# Of the browser tests, the two whole journeys run here too (an organisation from an empty database to a
-# learner in a module; a learner from the content note to a verified certificate): the others test the
-# pages' script, keyboard and accessibility, which the database does not change, and every request they
-# make is also made, on PostgreSQL, by the functional and security tests.
-TEST_DATABASE_URL="$url" $BIN/pytest -p no:cacheprovider -n auto tests/functional tests/perf tests/security \
-  tests/browser/test_real_organisation.py tests/browser/test_learner_journey.py \
-  --ignore=tests/perf/test_query_plans.py
+# Of the tests, those marked `database` run here again: the tests of what the database stores, finds,
+# locks and refuses (reports, imports, status, triggers, migrations, outbox, concurrency, faults, hostile
+# input, statement counts, the scale-out servers) and the two whole browser journeys (an organisation
+# from an empty database to a learner in a module; a learner from the content note to a verified
+# certificate), with, of each protocol and account feature, the tests that write its tables. Tests of
+# pages, headers, protocols and rules that do not depend on the database run once, on SQLite.
+# The query-plan guard is not marked: PostgreSQL chooses plans from table statistics, which on the suite's
+# few rows say nothing about a large organisation; its plans at scale are measured by `make bench`.
+TEST_DATABASE_URL="$url" $BIN/pytest -p no:cacheprovider -n auto -m "database or postgresql"

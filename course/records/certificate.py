@@ -7,6 +7,7 @@ document language, a title, a structure tree in reading order, and alternative t
 
 from __future__ import annotations
 
+import atexit
 import base64
 import io
 import threading
@@ -99,6 +100,9 @@ def _layout_tools() -> tuple[Any, Any, Any]:
     fetcher = URLFetcher(allowed_protocols=("file", "data"))  # the fonts from the package, images inline
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(HERE / "certificate.css"), font_config=fonts, url_fetcher=fetcher)
+    # Let go of them before the interpreter winds down, while the fonts' temporary folder can still be
+    # removed (at shutdown WeasyPrint's clean-up fails and leaves the folder behind).
+    atexit.register(_layout_tools.cache_clear)
     return stylesheet, fonts, fetcher
 
 

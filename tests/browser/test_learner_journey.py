@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -7,6 +8,8 @@ from course.models import JobRole
 from tests.browser.test_quiz_journey import answer_in_page
 from tests.factories import PASSWORD
 from tests.fixtures.browser import follow
+
+pytestmark = pytest.mark.database
 
 
 def test_new_teacher_completes_the_course_and_verifies_the_certificate(

@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 from course.models import Role
 from tests.fixtures.browser import follow
 
+pytestmark = pytest.mark.database
+
 ADMIN_EMAIL = "it.lead@riverside.example"
 ADMIN_PASSWORD = "harbour kettle meadow lantern"
 STAFF_PASSWORD = "copper violin orchard pebble"

@@ -36,6 +36,7 @@ def invite(web, **person):
     return response, page[start : page.index("<", start)]
 
 
+@pytest.mark.database
 def test_admin_invites_and_the_person_sets_a_password_once(app, admin, web, db):
     org_unit_id = None  # no units yet: the form needs one
 
@@ -129,6 +130,7 @@ def test_mismatched_and_weak_passwords_are_explained(app, web, make_user):
     assert "Use at least 12 characters" in text(short)
 
 
+@pytest.mark.database
 def test_a_new_link_replaces_the_old_one(app, client, make_user):
     user = make_user("twice@example.org")
     first = make_token(app, user, services.RESET)
@@ -137,6 +139,7 @@ def test_a_new_link_replaces_the_old_one(app, client, make_user):
     assert client.get(f"/reset/{second}").status_code == 303
 
 
+@pytest.mark.database
 def test_only_the_hash_of_a_token_is_stored(app, make_user, db):
     user = make_user("hash@example.org")
     token = make_token(app, user)

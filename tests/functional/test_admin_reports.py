@@ -25,6 +25,8 @@ from course.reporting.queries import learner_rows
 from tests import factories
 from tests.factories import SETTINGS_FORM, completion
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

@@ -105,6 +105,7 @@ def test_the_pdf_is_tagged_with_language_title_and_structure(certificate, tmp_pa
     ]
 
 
+@pytest.mark.database
 def test_the_page_carries_every_fact_in_reading_order(app, certificate):
     pdf, record = certificate(NAMES["latin"])
     words = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
@@ -196,6 +197,7 @@ class TestLogoUpload:
         with pytest.raises(rules.LogoRefused, match="512 KB or smaller"):
             rules.logo_content_type(image_bytes("PNG") + b"\0" * rules.LOGO_MAX_BYTES)
 
+    @pytest.mark.database
     def test_the_largest_allowed_logo_is_kept_and_can_be_removed(self, admin, web, db):
         assert (
             self.upload(web, image_bytes("PNG", (rules.LOGO_MAX_PIXELS, 10)), "logo.png").status_code == 302

@@ -66,6 +66,7 @@ def test_a_poor_ending_then_back_a_step_and_a_recovery(teacher, web):
     assert "A good ending" in say(web, "what-next", "explain").get_data(as_text=True)
 
 
+@pytest.mark.database
 def test_leaving_and_coming_back_resumes_at_the_same_turn(teacher, web, client):
     say(web, "first-words", "make-time")
     web.logout()
@@ -94,6 +95,7 @@ def test_writes_need_the_csrf_token(teacher, client):
     assert client.post(f"{PLAY}/back").status_code == 400
 
 
+@pytest.mark.database
 def test_the_report_counts_choices_within_the_viewers_units(make_user, web, org_unit):
     north, south = org_unit("North School"), org_unit("South School")
     for unit, choice in ((north, "make-time"), (south, "rush")):

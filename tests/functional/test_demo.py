@@ -2,6 +2,7 @@
 
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from course import org
@@ -10,6 +11,8 @@ from course.models import AccountToken, CourseCompletion, OrgUnit, Revocation, U
 from course.progress.status import Status
 from course.reporting.queries import learner_rows
 from tests.fixtures.app import empty_database
+
+pytestmark = pytest.mark.database
 
 
 def statuses(app):

@@ -13,6 +13,8 @@ from course.reporting.services import ReportContext, completion_rows
 from course.spreadsheet import csv_lines
 from tests import factories
 
+pytestmark = pytest.mark.database
+
 TODAY = factories.today()
 EVERYONE = Scope(None)
 COMPLETED_AT = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # still 2 March in London (GMT)

@@ -19,6 +19,8 @@ from course.extensions import db as database
 from tests import factories
 from tests.fixtures.app import Web
 
+pytestmark = pytest.mark.database
+
 UNAVAILABLE = "The training is briefly unavailable"
 
 

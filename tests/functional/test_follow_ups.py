@@ -19,6 +19,8 @@ from course.models import (
 )
 from tests.factories import quiz_attempt
 
+pytestmark = pytest.mark.database
+
 TODAY = date(2026, 6, 1)
 SCORES = {
     "understanding": 90,

@@ -1,7 +1,10 @@
+import pytest
 from sqlalchemy import func, select
 
 from course.demo import PASSWORD as DEMO_PASSWORD
 from course.models import OrgSettings, User
+
+pytestmark = pytest.mark.database
 
 
 def test_healthz_reports_the_database_and_its_schema(client):

@@ -18,6 +18,8 @@ from course.models import AuditEvent, ImportUpload, OrgUnit, Role, UnitKind, Use
 from tests import factories
 from tests.fixtures.app import Web, csrf_token
 
+pytestmark = pytest.mark.database
+
 TRUST = "Northfield Trust"
 
 

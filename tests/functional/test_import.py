@@ -17,6 +17,8 @@ from course.imports.services import (
 from course.models import AuditEvent, CourseCompletion, JobRole, Role, UnitKind, User
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.database
+
 HEADER = "email,name,job_role,unit_path,role\n"
 ACADEMY = "Northfield Learning Trust / Northfield Academy"
 SCIENCE = f"{ACADEMY} / Science department"

@@ -8,6 +8,8 @@ import pytest
 from course.models import AuditEvent, Role, User
 from tests.fixtures.app import csrf_token
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

@@ -15,6 +15,8 @@ from course.outbox.services import deliver
 from tests.factories import SETTINGS_FORM
 from tests.fixtures.app import Web
 
+pytestmark = pytest.mark.database
+
 NEW_PASSWORD = "lantern pebble orchard violin"
 BASE = "https://training.example.org"
 

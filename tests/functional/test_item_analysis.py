@@ -6,6 +6,8 @@ from course.models import AttemptAnswer
 from course.quizzes.services import item_analysis, times_drawn
 from tests.factories import quiz_attempt
 
+pytestmark = pytest.mark.database
+
 
 def add_attempt(db, user, score, answers, *, submitted=True):
     attempt = quiz_attempt(user, module_id="responding", submitted=submitted, score=score)

@@ -15,6 +15,8 @@ from course.database import utcnow
 from course.models import AttemptAnswer, CourseCompletion, QuizAttempt, Revocation, SectionView, User
 from tests.factories import completion, quiz_attempt
 
+pytestmark = pytest.mark.database
+
 
 def test_a_section_view_starts_the_course(make_user, db, reload):
     user = make_user()

@@ -4,6 +4,8 @@ from markupsafe import escape
 from course.content import current_course
 from course.models import JobRole, ScenarioChoice, SectionView
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

@@ -34,6 +34,7 @@ def users(db):
     return list(db.scalars(select(User).order_by(User.id)))
 
 
+@pytest.mark.database
 def test_a_first_launch_signs_a_new_learner_in_and_shows_the_course(lms, db, lti_platform):
     lti_platform.people["alice"] = {"name": "Alice Nurse", "email": "alice@trust.example.org"}
     response = lms.launch("alice", custom={"job_role": "nurse"})
@@ -138,6 +139,7 @@ def test_a_bad_token_is_refused_with_a_clear_page_and_no_account_change(lms, db,
     assert lms.get("/").status_code == 302  # not signed in
 
 
+@pytest.mark.database
 def test_a_replayed_token_is_refused(lms, db):
     form = lms.id_token("alice", custom={"job_role": "nurse"})
     assert lms.post("/lti/launch", data=form).status_code == 302
@@ -207,6 +209,7 @@ def test_a_learner_cannot_deep_link(lms):
     assert page.status_code == 403 and "Only LMS teachers" in page.get_data(as_text=True)
 
 
+@pytest.mark.database
 def test_completing_the_course_sends_the_score_the_platform_records(app, lms, web, db, lti_platform):
     from tests.fixtures.quiz import complete_course
 
@@ -235,6 +238,7 @@ def test_passing_the_linked_modules_quiz_sends_its_score(app, lms, web, db, lti_
     assert [s["lineitem"] for s in lti_platform.scores] == ["ws"]
 
 
+@pytest.mark.database
 def test_a_platform_that_is_down_gets_the_score_later_from_the_outbox(app, lms, web, db, lti_platform):
     from tests.fixtures.quiz import take_quiz
 
@@ -286,6 +290,7 @@ def test_the_tool_key_set_rotates_and_keeps_the_old_key_for_a_grace_period(app, 
     assert [k["kid"] for k in after][1:] == [first[0]["kid"]] and len(after) == 2
 
 
+@pytest.mark.database
 def test_the_admin_page_registers_and_lists_platforms(app, make_user, web, db):
     make_user("admin@example.org", role=Role.ADMIN)
     web.login("admin@example.org")
@@ -382,6 +387,7 @@ def test_a_platform_that_rotated_its_key_is_still_trusted(lms, db, lti_platform)
     assert len(users(db)) == 2
 
 
+@pytest.mark.database
 def test_simultaneous_posts_of_one_launch_sign_in_once(app, db, live_server):
     """The nonce's single use holds across processes and threads: it is a conditional update."""
     from concurrent.futures import ThreadPoolExecutor

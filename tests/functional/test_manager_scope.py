@@ -9,6 +9,8 @@ from course.models import CourseCompletion, Role
 from tests import factories
 from tests.fixtures.app import Web
 
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture
 def world(app, make_user, org_unit, db):

@@ -1,11 +1,14 @@
 """The schema is made by migrations: they build exactly the models, and go down and up again."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from course import migrate
 from course.database import Base
+
+pytestmark = pytest.mark.database
 
 
 def test_migrations_match_the_models(database_url):

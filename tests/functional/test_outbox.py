@@ -3,11 +3,15 @@ the server is down, kept when refused for good, and shown to administrators."""
 
 from datetime import timedelta
 
+import pytest
+
 from course.database import utcnow
 from course.extensions import db as database
 from course.mail import queue_mail
 from course.models import AuditEvent, OutboxMessage, Role
 from course.outbox.services import deliver
+
+pytestmark = pytest.mark.database
 
 
 def queue(app, to="learner@example.org", commit=True):

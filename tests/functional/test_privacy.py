@@ -14,6 +14,8 @@ from course.database import utcnow
 from course.models import AuditEvent, CourseCompletion, Role, User
 from tests import factories
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

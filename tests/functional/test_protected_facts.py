@@ -12,6 +12,8 @@ from course.models import AttemptAnswer, AuditEvent, CourseCompletion, QuizAttem
 from tests.factories import completion, quiz_attempt
 from tests.fixtures.app import PROTECTED_TABLES
 
+pytestmark = pytest.mark.database
+
 REFUSED = {
     "course_completions": "completion records are never changed or deleted; add a withdrawal instead",
     "revocations": "withdrawals are never changed or deleted; record a new completion instead",

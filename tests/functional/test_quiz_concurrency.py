@@ -4,9 +4,13 @@ import http.client
 import threading
 from urllib.parse import urlencode, urlsplit
 
+import pytest
+
 from course.models import AttemptAnswer, JobRole, QuizAttempt
 from tests.fixtures.app import Web, csrf_token
 from tests.fixtures.quiz import answers_for
+
+pytestmark = pytest.mark.database
 
 SUBMITTERS = 20
 

@@ -6,6 +6,8 @@ from course.database import utcnow
 from course.models import AttemptAnswer, ConfidenceRating, JobRole, QuizAttempt
 from tests.fixtures.quiz import answers_for, bank_for
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

@@ -10,6 +10,8 @@ from tests import factories
 from tests.factories import completion
 from tests.fixtures.quiz import complete_course, take_quiz
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

@@ -17,6 +17,8 @@ from course.reporting.queries import learner_rows
 from course.reporting.services import report_context, summary
 from tests import factories
 
+pytestmark = pytest.mark.database
+
 WITHIN = 30
 
 

@@ -13,6 +13,8 @@ from course.people.rules import Scope
 from course.reminders.services import send_reminders
 from tests import factories
 
+pytestmark = pytest.mark.database
+
 TODAY = factories.today()
 EVERYONE = Scope(None)
 

@@ -8,6 +8,8 @@ from course.models import JobRole, QuizAttempt
 from tests.factories import SETTINGS_FORM
 from tests.fixtures.quiz import answers_for
 
+pytestmark = pytest.mark.database
+
 MODULE = "responding"
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from course.models import AuditEvent, Role, UnitKind, User
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

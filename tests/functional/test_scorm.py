@@ -86,6 +86,7 @@ def package(runner, org_unit, tmp_path, db) -> ScormPackage:
     return db.query(ScormPackage).one()
 
 
+@pytest.mark.database
 def test_a_first_launch_makes_one_account_in_the_packages_unit_and_frames_only_for_that_lms(
     client, package, db
 ):
@@ -151,6 +152,7 @@ def test_a_revoked_package_shows_a_plain_page(client, package, make_user, web, d
     assert db.query(ScormLearner).count() == 0
 
 
+@pytest.mark.database
 def test_the_admin_page_creates_and_downloads_a_package(web, make_user, org_unit, db):
     unit = org_unit("Trust", "organisation")
     make_user("admin@example.org", role="admin")

@@ -28,6 +28,8 @@ from tests import authenticator
 from tests.factories import PASSWORD, SETTINGS_FORM
 from tests.fixtures.app import Web, csrf_token
 
+pytestmark = pytest.mark.database
+
 ADDRESS = "203.0.113.7"
 
 

@@ -103,6 +103,7 @@ def test_personal_answers_are_never_cached(app, web, make_user, db):
     assert "no-store" not in web.get("/static/site.css").headers.get("Cache-Control", "")
 
 
+@pytest.mark.database
 def test_exports_of_personal_data_are_audited(web, make_user, db):
     learner = make_user("me@example.org", role=Role.ADMIN)
     record = factories.completion(learner, expires_in_days=300)
@@ -200,6 +201,7 @@ def test_remember_me_only_when_chosen(web, make_user):
     assert not any("remember_device=" in c for c in response.headers.getlist("Set-Cookie"))
 
 
+@pytest.mark.database
 def test_a_remembered_device_starts_new_sessions_for_30_days(app, web, make_user):
     make_user("mine@example.org")
     response = sign_in_remembered(web, "mine@example.org")
@@ -215,6 +217,7 @@ def test_a_remembered_device_starts_new_sessions_for_30_days(app, web, make_user
     assert later.get("/").status_code == 200
 
 
+@pytest.mark.database
 def test_signing_out_revokes_the_remembered_device(app, web, make_user):
     make_user("mine@example.org")
     sign_in_remembered(web, "mine@example.org")

@@ -2,9 +2,13 @@
 
 from datetime import timedelta
 
+import pytest
+
 from course.accounts import services as accounts
 from course.models import Assignment, OrgSettings, Role, UnitKind
 from tests import factories
+
+pytestmark = pytest.mark.database
 
 
 def text(response):

@@ -1,3 +1,4 @@
+import pytest
 from argon2 import PasswordHasher
 
 from course.accounts.passwords import needs_rehash, verify_password
@@ -101,6 +102,7 @@ def test_sign_out_ends_the_session_everywhere(app, web, make_user):
     assert other.get("/").status_code == 302
 
 
+@pytest.mark.database
 def test_last_sign_in_is_recorded(web, make_user, reload):
     user = make_user("when@example.org")
     web.login("when@example.org")
@@ -108,6 +110,7 @@ def test_last_sign_in_is_recorded(web, make_user, reload):
     assert user.last_login_at is not None
 
 
+@pytest.mark.database
 def test_a_hash_with_older_parameters_is_upgraded_at_sign_in(web, make_user, db, reload):
     user = make_user("old@example.org")
     old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
@@ -145,6 +148,7 @@ def test_user_ids_in_old_format_do_not_load(client, make_user, app):
     assert client.get("/").status_code == 302
 
 
+@pytest.mark.database
 def test_email_is_unique_whatever_the_case(make_user):
     make_user("Same@Example.org")
     try:

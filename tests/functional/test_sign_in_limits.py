@@ -13,6 +13,8 @@ from course.models import AuditEvent, OutboxMessage, Role, SignInFailure
 from tests.factories import PASSWORD
 from tests.fixtures.app import Web
 
+pytestmark = pytest.mark.database
+
 ATTACKER, OWNER = "198.51.100.66", "203.0.113.10"
 WRONG = "not the right password at all"
 

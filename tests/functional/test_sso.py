@@ -80,6 +80,7 @@ def test_the_request_uses_pkce_state_and_nonce(client):
         assert parameter in url
 
 
+@pytest.mark.database
 def test_first_sign_in_links_by_verified_email_and_the_second_reuses_the_link(client, db, make_user, person):
     user = make_user("alex@example.org", name="Alex Teacher")
     response = sso_sign_in(client, person, "alex")
@@ -153,6 +154,7 @@ def test_cancelling_at_the_provider_is_explained(client, db, person):
     assert not signed_in(client)
 
 
+@pytest.mark.database
 def test_a_replayed_answer_is_refused(client, db, make_user, person):
     make_user("alex@example.org")
     back = person.authorize(start(client), "alex")
@@ -332,6 +334,7 @@ def test_no_account_and_creation_off_asks_for_the_training_lead(client, db, pers
     assert actions(db) == ["sso.no_account"]
 
 
+@pytest.mark.database
 def test_creation_on_makes_a_learner_in_the_unit_and_job_role_from_the_claims(
     app, client, db, org_unit, person
 ):
@@ -454,6 +457,7 @@ def test_only_admins_reach_the_sso_settings_and_unlinking(client, make_user, web
     assert web.submit("/", {}, action=f"/sso/people/{learner.id}/unlink").status_code == 403
 
 
+@pytest.mark.database
 def test_an_admin_unlinks_a_person_with_a_csrf_protected_form(client, db, make_user, web):
     user = make_user("alex@example.org", name="Alex Teacher")
     db.add(SsoLink(user_id=user.id, issuer="http://idp", subject="alex-sub"))

@@ -43,6 +43,8 @@ from course.reporting.queries import learner_rows
 from course.reporting.services import summary
 from tests import factories
 
+pytestmark = pytest.mark.database
+
 EXAMPLES = int(os.environ.get("STATUS_EXAMPLES", "50"))
 LEARNERS = 25  # per example: one database round of writes and queries checks many histories
 

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from course.models import Assignment, AuditEvent, OrgUnit, Role, UnitKind
 from tests import factories
 
+pytestmark = pytest.mark.database
+
 
 def text(response):
     return response.get_data(as_text=True)

@@ -40,6 +40,7 @@ def _verbs(statements):
     return [s["verb"]["id"].rsplit("/", 1)[1] for s in statements]
 
 
+@pytest.mark.database
 def test_a_quiz_pass_and_the_course_completion_reach_the_lrs_for_that_learner(app, web, make_user, lrs):
     make_user(EMAIL, job_role="teacher")
     web.login(EMAIL)
@@ -60,6 +61,7 @@ def test_a_quiz_pass_and_the_course_completion_reach_the_lrs_for_that_learner(ap
     assert other == []
 
 
+@pytest.mark.database
 def test_statements_wait_while_the_lrs_is_down_and_arrive_once_it_is_back(app, web, make_user, lrs):
     make_user(EMAIL, job_role="teacher")
     lrs.stop()

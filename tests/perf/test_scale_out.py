@@ -24,6 +24,8 @@ from course.models import AttemptAnswer, JobRole, QuizAttempt, SignInFailure
 from tests.factories import PASSWORD
 from tests.fixtures.quiz import answers_for
 
+pytestmark = pytest.mark.database
+
 WORKERS = 3
 LIMIT = 3  # sign-in attempts a minute per address, counted by each worker (memory storage)
 FREE_FAILURES = 3

@@ -8,6 +8,8 @@ from course.models import JobRole, QuizAttempt, User
 from tests.fixtures.quiz import take_quiz
 from tests.perf.conftest import statements
 
+pytestmark = pytest.mark.database
+
 LEARNER_PAGES = (
     "/",
     "/modules/understanding",

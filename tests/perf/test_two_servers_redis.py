@@ -18,6 +18,8 @@ from course.auth.routes import SIGN_IN_FAILED
 from tests.factories import PASSWORD
 from tests.perf.test_scale_out import Live, Visitor
 
+pytestmark = pytest.mark.database
+
 LIMIT = 4  # sign-in attempts a minute per address, for all servers together
 FREE_FAILURES = 2
 

@@ -15,6 +15,8 @@ from tests import factories
 from tests.security import figures
 from tests.security.conftest import build_world
 
+pytestmark = pytest.mark.database
+
 
 @pytest.fixture
 def sqlite_app(tmp_path):

@@ -4,6 +4,7 @@ import io
 import re
 from urllib.parse import urlencode
 
+import pytest
 from sqlalchemy import func, select
 
 from course.models import AttemptAnswer, AuditEvent, CourseCompletion, JobRole, QuizAttempt, Role, User
@@ -11,6 +12,8 @@ from tests.fixtures.app import Web, csrf_token
 from tests.fixtures.quiz import answers_for, take_quiz
 from tests.security import figures
 from tests.security.live import all_at_once
+
+pytestmark = pytest.mark.database
 
 SUBMITTERS = 50
 IMPORTERS = 10

@@ -30,6 +30,8 @@ from tests.security import figures
 from tests.security.conftest import token
 from tests.security.live import all_at_once
 
+pytestmark = pytest.mark.database
+
 ROWS = 2500  # three batches of inserts: a failure in the last one comes after 2,000 rows were written
 
 

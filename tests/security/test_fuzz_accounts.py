@@ -4,6 +4,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urljoin, urlsplit
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from tests.authenticator import secret_for
 from tests.factories import PASSWORD
 from tests.security.conftest import token
 from tests.security.strategies import assert_shown_escaped, counted, emails, nul_refused, texts
+
+pytestmark = pytest.mark.database
 
 OFFSITE = [
     "//evil.example",

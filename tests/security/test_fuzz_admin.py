@@ -5,6 +5,7 @@ import io
 import re
 from io import BytesIO
 
+import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
@@ -23,6 +24,8 @@ from tests.security.strategies import (
     numbers,
     texts,
 )
+
+pytestmark = pytest.mark.database
 
 
 def mostly(valid, hostile):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from urllib.parse import quote
 
+import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from course.models import AttemptAnswer, QuizAttempt, ScenarioChoice
 from course.quizzes import services as quizzes
 from tests.security.conftest import MODULE, token
 from tests.security.strategies import assert_shown_escaped, counted, nul_refused, texts
+
+pytestmark = pytest.mark.database
 
 
 def open_attempt(world):

@@ -2,6 +2,7 @@
 
 from urllib.parse import quote, urlencode
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -9,6 +10,8 @@ from course.extensions import limiter
 from tests.security.conftest import VISITORS, token
 from tests.security.routes import FORM_DATA, GONE, OK, ROUTES, STATE_CHANGING
 from tests.security.strategies import assert_shown_escaped, counted, nul_refused, numbers, texts
+
+pytestmark = pytest.mark.database
 
 # Every name a form or query string of the app reads, so that hostile values reach real code.
 NAMES = """q page unit job_role status due_before sort action actor since until audience next back name email

@@ -1,5 +1,6 @@
 """Text that looks like HTML or script, saved through the forms, is shown escaped on every page, to everyone."""
 
+import pytest
 from hypothesis import assume, given, settings
 from markupsafe import escape
 
@@ -8,6 +9,8 @@ from tests.security import figures
 from tests.security.conftest import VISITORS, token
 from tests.security.routes import OK, ROUTES
 from tests.security.strategies import assert_shown_escaped, counted, html_like
+
+pytestmark = pytest.mark.database
 
 PAGES = [route for route in ROUTES if route.method == "GET"]
 
