@@ -7,6 +7,11 @@ FLASK := $(BIN)/flask --app course
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
+# Python writes its bytecode caches even where the environment says not to: the tests start many Python
+# processes (one per core, the servers the tests start, the commands they run), and with the caches each
+# module is compiled once rather than in every one of them.
+unexport PYTHONDONTWRITEBYTECODE
+
 .DEFAULT_GOAL := help
 .PHONY: help run install install-dev db seed partners test test-fast lint typecheck format content-check screenshots clean lock audit
 

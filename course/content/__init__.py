@@ -12,12 +12,12 @@ from course.content.schema import Course
 
 # Content files change only with a deploy, which starts new processes; apps made in one process
 # (tests, several app instances) share the immutable result.
-_load_once = functools.cache(load_course)
+load_once = functools.cache(load_course)
 
 
 def init_content(app: Flask) -> None:
     try:
-        app.extensions["course"] = _load_once(Path(app.config["CONTENT_DIR"]))
+        app.extensions["course"] = load_once(Path(app.config["CONTENT_DIR"]))
     except ContentProblems as problems:
         raise SystemExit(
             "The course content has problems, so the app will not start:\n"

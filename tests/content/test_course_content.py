@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 import textstat
 
-from course.content.loader import load_course
+from course.content import load_once
 
 ROOT = Path(__file__).resolve().parents[2]
-COURSE = load_course(ROOT)
+COURSE = load_once(ROOT)
 MODULE_IDS = [
     "before-you-start",
     "understanding",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content.loader import load_course
+from course.content import load_once
 from course.content.schema import REGIONS
 from course.review.rules import (
     MAX_CUE_PASS_RATE,
@@ -26,7 +26,7 @@ from course.review.rules import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-COURSE = load_course(ROOT)
+COURSE = load_once(ROOT)
 SLICES = [
     (m.id, audience, region)
     for m in COURSE.modules

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from course.content.loader import load_course
+from course.content import load_once
 from course.content.terms import FOREIGN_TERMS, UK_ONLY, US_ONLY, region_leaks, terms_in
 
 ROOT = Path(__file__).resolve().parents[2]
-COURSE = load_course(ROOT)
+COURSE = load_once(ROOT)
 LEAKS = region_leaks(COURSE)
 
 

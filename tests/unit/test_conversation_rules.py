@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from course.content.loader import load_course
+from course.content import load_once
 from course.conversations.rules import (
     CHECK_QUESTIONS,
     draw_check,
@@ -15,7 +15,7 @@ from course.conversations.rules import (
     replay,
 )
 
-COURSE = load_course(Path(__file__).resolve().parents[2])
+COURSE = load_once(Path(__file__).resolve().parents[2])
 TALK = COURSE.module("responding").conversation("pupil-disclosure")
 
 
