@@ -180,25 +180,27 @@ def _pool_figures(bank: QuestionBank, audience: str, region: str, attempts: int)
     )
 
 
+def slice_figures(
+    bank: QuestionBank, audience: str, region: str, attempts: int = SIMULATED_ATTEMPTS
+) -> CueFigures:
+    """The figures of one bank for one audience and region (with attempts=0, the wording figures alone,
+    without simulated learners). Regions that see the same items get the same figures, worked out once:
+    the draw depends only on the pool."""
+    first = next(
+        r for r in REGIONS if bank.questions_for(audience, r) == bank.questions_for(audience, region)
+    )
+    return replace(_pool_figures(bank, audience, first, attempts), region=region)
+
+
 def cue_figures(course: Course, attempts: int = SIMULATED_ATTEMPTS) -> list[CueFigures]:
-    """Figures for every bank, audience of its module, and region. Regions that see the same items get
-    the same figures, worked out once."""
-    figures = []
-    for module in course.modules:
-        bank = course.banks.get(module.id)
-        if bank is None:
-            continue
-        for audience in module.audiences:
-            for region in REGIONS:
-                # The draw depends only on the pool: regions with the same pool share one simulation.
-                first = next(
-                    r
-                    for r in REGIONS
-                    if bank.questions_for(audience, r) == bank.questions_for(audience, region)
-                )
-                shared = _pool_figures(bank, audience, first, attempts)
-                figures.append(replace(shared, region=region))
-    return figures
+    """Figures for every bank, audience of its module, and region."""
+    return [
+        slice_figures(bank, audience, region, attempts)
+        for module in course.modules
+        if (bank := course.banks.get(module.id)) is not None
+        for audience in module.audiences
+        for region in REGIONS
+    ]
 
 
 def bank_true_share(bank: QuestionBank) -> float | None:
