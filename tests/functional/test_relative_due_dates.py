@@ -111,7 +111,8 @@ def test_assigning_within_days_of_starting_on_the_page(app, web, make_user, db, 
 @pytest.mark.parametrize("target", ["unit", "parent unit", "unit and parent unit", "job role", "person"])
 def test_of_several_relative_assignments_the_fewest_days_win(app, db, org_unit, make_user, target):
     """Two assignments to the same people, within 40 and within 10 days of starting: the 10 days count
-    (a learner 20 days in is overdue), in SQL and in the learner's own due date."""
+    (a learner 20 days in is overdue), in SQL, in the dashboard's tallies and in the learner's own due
+    date."""
     trust = org_unit("Trust", UnitKind.ORGANISATION)
     school = org_unit("School", UnitKind.SITE, trust)
     person = make_user("late@example.org", unit=school)
@@ -130,3 +131,6 @@ def test_of_several_relative_assignments_the_fewest_days_win(app, db, org_unit, 
     assert (row.due_on, row.status) == (due, Status.OVERDUE.value)
     with app.app_context():
         assert due_date(database.session.get(User, person.id)) == due
+        context = report_context()
+        overview = summary(context.scope, context.today, context.window_days).overview
+    assert overview.count(Status.OVERDUE) == 1
